@@ -1,0 +1,1 @@
+"""Domain types, errors, settings and the runtime threads; no Qt, no network."""

@@ -1,0 +1,1 @@
+"""Calls: peer connections, devices, codecs (aiortc), on the runtime thread."""

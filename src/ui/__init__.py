@@ -1,0 +1,1 @@
+"""Qt widgets, models and controllers, and the bridge to the runtime threads."""
