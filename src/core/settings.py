@@ -75,9 +75,11 @@ def _int_between(low: int, high: int) -> Callable[[object], int]:
     def parse(value: object) -> int:
         if isinstance(value, bool):
             raise ValueError("must be a whole number")
+        if not isinstance(value, int | str):
+            raise ValueError("must be a whole number")
         try:
-            number = int(value)  # type: ignore[call-overload]
-        except (TypeError, ValueError):
+            number = int(value)
+        except ValueError:
             raise ValueError("must be a whole number") from None
         if not low <= number <= high:
             raise ValueError(f"must be between {low} and {high}")

@@ -33,9 +33,7 @@ class StoreWorker(Generic[S]):
         self._lock = threading.Lock()
         self._resource = self._pool.submit(open_resource).result()
 
-    def submit(
-        self, job: Callable[[S], R], *, timeout: float
-    ) -> concurrent.futures.Future[R]:
+    def submit(self, job: Callable[[S], R], *, timeout: float) -> concurrent.futures.Future[R]:
         """Queue `job(resource)`. The returned future fails with `JobTimeoutError` if the
         job has not finished `timeout` seconds after submission."""
         outer: concurrent.futures.Future[R] = concurrent.futures.Future()
