@@ -94,3 +94,10 @@ def test_command_line_override_must_be_key_value() -> None:
     assert parse_override("log_level=DEBUG") == ("log_level", "DEBUG")
     with pytest.raises(ConfigError, match="KEY=VALUE"):
         parse_override("log_level")
+
+
+def test_shipped_policy_template_is_valid(tmp_path: Path) -> None:
+    template = Path(__file__).parents[2] / "resources" / "policy.example.toml"
+    settings = load_settings(home=tmp_path, environ={}, policy_file=template)
+    assert settings.idle_lock_minutes == 5
+    assert settings.server_url == "https://fhir.example-health.org/fhir"

@@ -1,0 +1,1 @@
+"""Icons, translations and templates shipped with Outpost."""
