@@ -66,6 +66,11 @@ class Store:
         rows = [(a.id, version, codec.appointment_to_json(a)) for a, version in appointments]
         return self._upsert_replica(EntityType.APPOINTMENT, rows)
 
+    def upsert_server_notes(self, notes: Sequence[tuple[VisitNote, str]]) -> int:
+        """Server-confirmed notes (pull path); same rules as the other `upsert_server_*`."""
+        rows = [(n.id, version, codec.note_to_json(n)) for n, version in notes]
+        return self._upsert_replica(EntityType.NOTE, rows)
+
     def _upsert_replica(
         self, entity_type: EntityType, rows: Sequence[tuple[str, str, JsonObject]]
     ) -> int:
@@ -194,6 +199,7 @@ class Store:
         return codec.loads(data), seen_version
 
     # -- user actions: overlay + outbox in one transaction -------------------------------
+    # Each action reads the clock once, so the record and its outbox row share a time.
 
     def create_note(self, appointment_id: str, text: str, *, sign: bool = False) -> VisitNote:
         """A new draft (or, with `sign`, a signed note) on an appointment in the store."""
@@ -213,8 +219,9 @@ class Store:
             )
             if sign:
                 note = note.signed(now)
-            self._write_overlay(EntityType.NOTE, note.id, codec.note_to_json(note), None)
-            self._queue(EntityType.NOTE, note.id, Action.NOTE_CREATE, codec.note_to_json(note))
+            data = codec.note_to_json(note)
+            self._write_overlay(EntityType.NOTE, note.id, data, None, now)
+            self._queue(EntityType.NOTE, note.id, Action.NOTE_CREATE, data, None, now)
         logger.info("note %s created (%s)", note.id, note.status.value)
         return note
 
@@ -229,28 +236,31 @@ class Store:
         """
         with transaction(self._conn):
             note, seen = self._note(note_id)
-            edited = note.edited(text, self._clock())  # refuses signed notes
+            now = self._clock()
+            edited = note.edited(text, now)  # refuses signed notes
             if text == note.text:
                 return note
             data = codec.note_to_json(edited)
-            self._write_overlay(EntityType.NOTE, note_id, data, seen)
+            self._write_overlay(EntityType.NOTE, note_id, data, seen, now)
             newest = outbox.newest_action(self._conn, EntityType.NOTE, note_id)
-            if newest is not None and outbox.coalesces_into(newest):
-                coalesced = outbox.rewrite_pending(self._conn, newest.seq, data)
-            else:
-                coalesced = False
+            coalesced = (
+                newest is not None
+                and outbox.coalesces_into(newest)
+                and outbox.rewrite_pending(self._conn, newest.seq, data)
+            )
             if not coalesced:
-                self._queue(EntityType.NOTE, note_id, Action.NOTE_UPDATE, data, seen)
+                self._queue(EntityType.NOTE, note_id, Action.NOTE_UPDATE, data, seen, now)
         logger.debug("draft %s saved (coalesced=%s)", note_id, coalesced)
         return edited
 
     def sign_note(self, note_id: NoteId) -> VisitNote:
         with transaction(self._conn):
             note, seen = self._note(note_id)
-            signed = note.signed(self._clock())
+            now = self._clock()
+            signed = note.signed(now)
             data = codec.note_to_json(signed)
-            self._write_overlay(EntityType.NOTE, note_id, data, seen)
-            self._queue(EntityType.NOTE, note_id, Action.NOTE_SIGN, data, seen)
+            self._write_overlay(EntityType.NOTE, note_id, data, seen, now)
+            self._queue(EntityType.NOTE, note_id, Action.NOTE_SIGN, data, seen, now)
         logger.info("note %s signed", note_id)
         return signed
 
@@ -267,15 +277,16 @@ class Store:
             amendment = original.amendment(text, reason, now)
             superseded = original.superseded(now)
             newest = outbox.newest_action(self._conn, EntityType.NOTE, note_id)
-            self._write_overlay(EntityType.NOTE, note_id, codec.note_to_json(superseded), seen)
+            self._write_overlay(EntityType.NOTE, note_id, codec.note_to_json(superseded), seen, now)
             data = codec.note_to_json(amendment)
-            self._write_overlay(EntityType.NOTE, amendment.id, data, None)
+            self._write_overlay(EntityType.NOTE, amendment.id, data, None, now)
             self._queue(
                 EntityType.NOTE,
                 amendment.id,
                 Action.NOTE_AMEND,
                 data,
                 seen,
+                now,
                 depends_on=None if newest is None else newest.mutation_id,
             )
         logger.info("note %s amended by %s", note_id, amendment.id)
@@ -286,11 +297,17 @@ class Store:
     ) -> Appointment:
         with transaction(self._conn):
             data, seen = self._visible(EntityType.APPOINTMENT, appointment_id, "appointment")
+            now = self._clock()
             changed = codec.appointment_from_json(data).with_status(status)
             new_data = codec.appointment_to_json(changed)
-            self._write_overlay(EntityType.APPOINTMENT, appointment_id, new_data, seen)
+            self._write_overlay(EntityType.APPOINTMENT, appointment_id, new_data, seen, now)
             self._queue(
-                EntityType.APPOINTMENT, appointment_id, Action.APPOINTMENT_STATUS, new_data, seen
+                EntityType.APPOINTMENT,
+                appointment_id,
+                Action.APPOINTMENT_STATUS,
+                new_data,
+                seen,
+                now,
             )
         logger.info("appointment %s -> %s", appointment_id, status.value)
         return changed
@@ -300,7 +317,12 @@ class Store:
         return codec.note_from_json(data), seen
 
     def _write_overlay(
-        self, entity_type: EntityType, entity_id: str, data: JsonObject, seen: str | None
+        self,
+        entity_type: EntityType,
+        entity_id: str,
+        data: JsonObject,
+        seen: str | None,
+        now: datetime,
     ) -> None:
         """Make `data` what the clinician sees. The base version is fixed when the overlay
         is first written: later actions build on the same server version."""
@@ -311,13 +333,7 @@ class Store:
             ON CONFLICT (entity_type, entity_id) DO UPDATE SET
                 data = excluded.data, updated_at = excluded.updated_at
             """,
-            (
-                entity_type.value,
-                entity_id,
-                seen,
-                codec.dumps(data),
-                codec.time_to_text(self._clock()),
-            ),
+            (entity_type.value, entity_id, seen, codec.dumps(data), codec.time_to_text(now)),
         )
 
     def _queue(
@@ -326,7 +342,8 @@ class Store:
         entity_id: str,
         action: Action,
         payload: JsonObject,
-        base_version: str | None = None,
+        base_version: str | None,
+        now: datetime,
         *,
         depends_on: MutationId | None = None,
     ) -> MutationId:
@@ -342,7 +359,7 @@ class Store:
             payload=payload,
             base_version=base_version,
             depends_on=depends_on,
-            created_at=self._clock(),
+            created_at=now,
         )
 
     # -- lifecycle -----------------------------------------------------------------------

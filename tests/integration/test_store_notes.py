@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from sqlcipher3 import dbapi2
@@ -201,7 +202,8 @@ class _CrashBeforeQueue(Store):
         entity_id: str,
         action: Action,
         payload: JsonObject,
-        base_version: str | None = None,
+        base_version: str | None,
+        now: datetime,
         *,
         depends_on: MutationId | None = None,
     ) -> MutationId:
