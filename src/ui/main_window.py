@@ -8,7 +8,15 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from outpost.core.domain import OutboxStatus, ScheduleItem
 from outpost.ui.appointment_header import AppointmentHeaderWidget
@@ -82,6 +90,9 @@ class MainWindow(QMainWindow):
     def _add_actions(self) -> None:
         menu_bar = self.menuBar()
         menu_bar.setAccessibleName(self.tr("Menu bar"))
+        extension = menu_bar.findChild(QToolButton, "qt_menubar_ext_button")
+        if extension is not None:
+            extension.setAccessibleName(self.tr("More menus"))
         note_menu = menu_bar.addMenu(self.tr("&Note"))
         note_menu.setAccessibleName(self.tr("Note menu"))
         day_menu = menu_bar.addMenu(self.tr("&Day"))

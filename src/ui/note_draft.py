@@ -26,7 +26,7 @@ from outpost.ui.messages import error_text
 
 logger = logging.getLogger(__name__)
 
-RETRY_MS = 5000
+RETRY_MS = 2000  # after a failed save, try again this often (or on the next change)
 
 
 class DraftHandle:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from PySide6.QtCore import QDate, QItemSelection, QLocale, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -87,8 +88,14 @@ class SchedulePanelWidget(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setCornerButtonEnabled(False)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
+        corner = self.table.findChild(QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:
+            corner.setAccessibleName(self.tr("Select all appointments"))
         header = self.table.horizontalHeader()
+        header.setAccessibleName(self.tr("Columns"))
         header.setStretchLastSection(False)
         for section in ScheduleColumn:
             mode = (

@@ -6,12 +6,15 @@ fresh profile, a `StoreWorker`, a `Runtime` and one `Bridge`.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from outpost.core.domain import (
@@ -27,7 +30,7 @@ from outpost.core.domain import (
     VisitNote,
     VisitType,
 )
-from outpost.core.errors import StoreFullError
+from outpost.core.errors import StoreFullError, StoreUnavailableError
 from outpost.core.ports import ClinicStore
 from outpost.core.runtime import Runtime
 from outpost.core.settings import Profile
@@ -35,6 +38,7 @@ from outpost.core.worker import StoreWorker
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
 from outpost.ui.bridge import Bridge
+from outpost.ui.garbage import MainThreadGarbageCollector
 from outpost.ui.main_window import MainWindow
 
 R = TypeVar("R")
@@ -47,34 +51,44 @@ def at(day: date, hour: int, minute: int) -> datetime:
     return datetime.combine(day, time(hour, minute)).astimezone()
 
 
-class DiskFullSwitch:
-    """Makes note writes fail as if the disk were full while `on` is set."""
+class StoreFaults:
+    """Switches that make the real store fail as it would on a full disk or a damaged file.
+
+    Set from the test (main thread), read by jobs on the store worker.
+    """
 
     def __init__(self) -> None:
-        self._on = threading.Event()
+        self._disk_full = threading.Event()
+        self._unreadable = threading.Event()
 
-    @property
-    def on(self) -> bool:
-        return self._on.is_set()
+    def set_disk_full(self, on: bool) -> None:
+        _switch(self._disk_full, on)
 
-    @on.setter
-    def on(self, value: bool) -> None:
-        if value:
-            self._on.set()
-        else:
-            self._on.clear()
+    def set_unreadable(self, on: bool) -> None:
+        _switch(self._unreadable, on)
 
-    def check(self) -> None:
-        if self._on.is_set():
+    def check_write(self) -> None:
+        if self._disk_full.is_set():
             raise StoreFullError("The disk holding the local store is full.")
 
+    def check_read(self) -> None:
+        if self._unreadable.is_set():
+            raise StoreUnavailableError("The local store cannot be read.")
 
-class DiskFaultStore:
-    """The real store, with note writes that fail while a `DiskFullSwitch` is on."""
 
-    def __init__(self, store: ClinicStore, disk: DiskFullSwitch) -> None:
+def _switch(event: threading.Event, on: bool) -> None:
+    if on:
+        event.set()
+    else:
+        event.clear()
+
+
+class FaultyStore:
+    """The real store, failing on demand through `StoreFaults`; otherwise it just delegates."""
+
+    def __init__(self, store: ClinicStore, faults: StoreFaults) -> None:
         self._store = store
-        self._disk = disk
+        self._faults = faults
 
     def upsert_server_patients(self, patients: Sequence[tuple[Patient, str]]) -> int:
         return self._store.upsert_server_patients(patients)
@@ -89,6 +103,7 @@ class DiskFaultStore:
         return self._store.get_appointment(appointment_id)
 
     def schedule(self, start: datetime, end: datetime) -> list[ScheduleItem]:
+        self._faults.check_read()
         return self._store.schedule(start, end)
 
     def set_appointment_status(
@@ -97,25 +112,26 @@ class DiskFaultStore:
         return self._store.set_appointment_status(appointment_id, status)
 
     def list_notes(self, appointment_id: AppointmentId | None = None) -> list[NoteEntry]:
+        self._faults.check_read()
         return self._store.list_notes(appointment_id)
 
     def get_note(self, note_id: str) -> VisitNote:
         return self._store.get_note(note_id)
 
     def create_note(self, appointment_id: str, text: str, *, sign: bool = False) -> VisitNote:
-        self._disk.check()
+        self._faults.check_write()
         return self._store.create_note(appointment_id, text, sign=sign)
 
     def save_draft(self, note_id: NoteId, text: str) -> VisitNote:
-        self._disk.check()
+        self._faults.check_write()
         return self._store.save_draft(note_id, text)
 
     def sign_note(self, note_id: NoteId) -> VisitNote:
-        self._disk.check()
+        self._faults.check_write()
         return self._store.sign_note(note_id)
 
     def amend_note(self, note_id: NoteId, text: str, reason: str) -> VisitNote:
-        self._disk.check()
+        self._faults.check_write()
         return self._store.amend_note(note_id, text, reason)
 
     def outbox_status(self) -> OutboxStatus:
@@ -128,12 +144,12 @@ class DiskFaultStore:
 class Session:
     """One app's worth of background machinery over a profile's store."""
 
-    def __init__(self, profile: Profile, runtime: Runtime, disk: DiskFullSwitch | None) -> None:
+    def __init__(self, profile: Profile, runtime: Runtime, faults: StoreFaults | None) -> None:
         keychain = SystemKeychain()
 
         def open_resource() -> ClinicStore:
             store: ClinicStore = open_store(profile, keychain)
-            return store if disk is None else DiskFaultStore(store, disk)
+            return store if faults is None else FaultyStore(store, faults)
 
         self.worker: StoreWorker[ClinicStore] = StoreWorker(open_resource, _close)
         self.bridge = Bridge(self.worker, runtime)
@@ -229,6 +245,15 @@ def seed(session: Session, days: Sequence[date] = (DAY,)) -> list[Appointment]:
     return appointments
 
 
+@pytest.fixture(autouse=True)
+def main_thread_gc(qapp: QApplication) -> Iterator[MainThreadGarbageCollector]:
+    """As in the app: cycles holding Qt objects are collected on the main thread only, never
+    on the store worker or runtime thread (that crashes Qt). Set up first, torn down last."""
+    collector = MainThreadGarbageCollector()
+    yield collector
+    collector.stop()
+
+
 @pytest.fixture
 def runtime() -> Iterator[Runtime]:
     runtime = Runtime()
@@ -242,8 +267,8 @@ def open_session(profile: Profile, runtime: Runtime) -> Iterator[Callable[..., S
     """Open a Session on the test's profile (several in turn = restarting the app)."""
     sessions: list[Session] = []
 
-    def make(disk: DiskFullSwitch | None = None) -> Session:
-        session = Session(profile, runtime, disk)
+    def make(faults: StoreFaults | None = None) -> Session:
+        session = Session(profile, runtime, faults)
         sessions.append(session)
         return session
 
@@ -253,14 +278,14 @@ def open_session(profile: Profile, runtime: Runtime) -> Iterator[Callable[..., S
 
 
 @pytest.fixture
-def disk() -> DiskFullSwitch:
-    return DiskFullSwitch()
+def faults() -> StoreFaults:
+    return StoreFaults()
 
 
 @pytest.fixture
-def session(open_session: Callable[..., Session], disk: DiskFullSwitch) -> Session:
-    """The real store, with a switch to make note writes fail as on a full disk."""
-    return open_session(disk)
+def session(open_session: Callable[..., Session], faults: StoreFaults) -> Session:
+    """The real store on the test's profile, with switches to make it fail on demand."""
+    return open_session(faults)
 
 
 WindowFactory = Callable[..., MainWindow]
@@ -286,3 +311,14 @@ def make_window(qtbot: QtBot) -> Iterator[WindowFactory]:
     yield make
     for window in windows:
         window.close()
+
+
+# The offscreen platform plugin warns on every window with size limits; it is not our bug.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.qt_log_ignore(re.escape(OFFSCREEN_NOISE)))
