@@ -1,0 +1,127 @@
+"""Composition root of the desktop app: builds the threads, the store and the windows.
+
+Nothing below this module creates its own collaborators; they arrive through constructors.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from importlib import resources
+from types import TracebackType
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from outpost.core.errors import OutpostError
+from outpost.core.ports import ClinicStore
+from outpost.core.runtime import Runtime
+from outpost.core.settings import Settings
+from outpost.core.worker import StoreWorker
+from outpost.store.database import open_store
+from outpost.store.keychain import SystemKeychain
+from outpost.ui.bridge import Bridge
+from outpost.ui.main_window import MainWindow
+from outpost.ui.qt_logging import install_qt_message_handler
+
+logger = logging.getLogger(__name__)
+
+
+class NoDisplayError(OutpostError):
+    """The desktop app was started where there is no screen to show it on."""
+
+
+def _require_display() -> None:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise NoDisplayError(
+            "No display found, so the window cannot open. Run it from a desktop session,"
+            " or use the headless commands (outpost demo --headless, outpost note ...)."
+        )
+
+
+def _application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Outpost")
+    app.setOrganizationName("Outpost")
+    app.setApplicationDisplayName("Outpost")
+    app.setWindowIcon(QIcon(str(resources.files("outpost.resources") / "outpost.svg")))
+    return app
+
+
+def _install_crash_handler(window: MainWindow) -> None:
+    """Unexpected exceptions: log the traceback, save the open draft, tell the user."""
+
+    def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        logger.error(
+            "unexpected error: %s\n%s",
+            kind.__name__,
+            "".join(traceback.format_tb(tb)),
+        )
+        window.flush()
+        QMessageBox.critical(
+            window,
+            window.tr("Outpost hit a problem"),
+            window.tr(
+                "Something unexpected went wrong. Your note has been saved on this computer."
+                " If it happens again, send the log file to your IT team."
+            ),
+        )
+
+    sys.excepthook = handle
+
+
+def run_app(
+    settings: Settings,
+    *,
+    today: Callable[[], date] = date.today,
+    before_show: Callable[[ClinicStore], object] | None = None,
+) -> int:
+    """Open the main window on the profile's store; returns the process exit code.
+
+    `before_show` runs on the store worker before the window loads (the demo seeds with it).
+    """
+    _require_display()
+    app = _application()
+    install_qt_message_handler()
+    keychain = SystemKeychain()
+    try:
+        worker: StoreWorker[ClinicStore] = StoreWorker(
+            lambda: open_store(settings.profile, keychain), lambda store: store.close()
+        )
+    except OutpostError as exc:
+        logger.warning("store could not be opened: %s", type(exc).__name__)
+        QMessageBox.critical(None, "Outpost", str(exc))
+        return 1
+    if before_show is not None:
+        worker.submit(before_show, timeout=60).result()
+    runtime = Runtime()
+    runtime.start()
+    bridge = Bridge(worker, runtime)
+    window = MainWindow(
+        bridge,
+        autosave_ms=settings.autosave_ms,
+        today=today,
+        profile_label=str(settings.profile.data_dir),
+    )
+    _install_crash_handler(window)
+    window.show()
+    logger.info("main window shown")
+    try:
+        code = app.exec()
+    finally:
+        window.flush()
+        bridge.shutdown()
+        runtime.shutdown()
+        worker.close()
+        sys.excepthook = sys.__excepthook__
+        logger.info("app stopped")
+    return code

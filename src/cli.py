@@ -1,0 +1,131 @@
+"""The `outpost` command: parses arguments, builds settings and logging, dispatches.
+
+Every known failure exits non-zero with one clear line on stderr, never a traceback;
+anything else is a bug, logged with its traceback and reported with the log's path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from outpost import __version__
+from outpost.core.errors import ConfigError, OutpostError
+from outpost.core.logs import configure_logging
+from outpost.core.settings import Settings, load_settings, parse_override
+
+logger = logging.getLogger(__name__)
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_BUG = 70
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="outpost", description="Outpost: video visits and offline-first visit notes."
+    )
+    parser.add_argument("--version", action="version", version=f"outpost {__version__}")
+    parser.add_argument("--home", type=Path, help="profile folder (database, logs, settings)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one setting (highest precedence)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="open Outpost on a demo profile with sample data")
+    demo.add_argument("--headless", action="store_true", help="run the demo without a window")
+
+    note = commands.add_parser("note", help="write and list visit notes (works offline)")
+    note_commands = note.add_subparsers(dest="note_command", metavar="ACTION", required=True)
+    add = note_commands.add_parser("add", help="add notes; prints each new note's id")
+    add.add_argument("--appointment", help="appointment id")
+    source = add.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text", help="the note's text")
+    source.add_argument("--text-file", type=Path, help="read the text from a file ('-': stdin)")
+    source.add_argument(
+        "--jsonl",
+        type=Path,
+        help='one note per line: {"appointment": ID, "text": T, "sign": true|false}',
+    )
+    add.add_argument("--sign", action="store_true", help="sign the note (it becomes read-only)")
+    listing = note_commands.add_parser("list", help="list the notes in the local store")
+    listing.add_argument("--appointment", help="only this appointment's notes")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    sign = note_commands.add_parser("sign", help="sign a draft note")
+    sign.add_argument("note_id")
+    amend = note_commands.add_parser("amend", help="amend a signed note with a reason")
+    amend.add_argument("note_id")
+    amend_source = amend.add_mutually_exclusive_group(required=True)
+    amend_source.add_argument("--text")
+    amend_source.add_argument("--text-file", type=Path)
+    amend.add_argument("--reason", required=True, help="why the signed note is amended")
+
+    status = commands.add_parser("status", help="the offline queue: pending, conflicts, ...")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+
+    selftest = commands.add_parser("selftest", help="check Python, Qt, codecs, keychain, store")
+    selftest.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = dict(parse_override(item) for item in args.overrides)
+    return load_settings(home=args.home, overrides=overrides)
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    # Imports are local so `outpost note ...` never loads Qt or the media stack.
+    if args.command is None:
+        from outpost.app import run_app
+
+        return run_app(settings)
+    if args.command == "demo":
+        from outpost.demo import run_demo
+
+        return run_demo(settings, headless=args.headless)
+    if args.command == "selftest":
+        from outpost.selftest import run_selftest
+
+        return run_selftest(settings, as_json=args.json)
+    from outpost import commands
+
+    if args.command == "note":
+        return commands.note(args, settings)
+    if args.command == "status":
+        return commands.status(args, settings)
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings(args)
+        log_file = configure_logging(settings.profile.log_dir, settings.log_level)
+    except ConfigError as exc:
+        print(f"outpost: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"outpost: cannot write the log folder: {exc.strerror}", file=sys.stderr)
+        return EXIT_ERROR
+    logger.info("outpost %s started: command=%s", __version__, args.command or "app")
+    try:
+        return _dispatch(args, settings)
+    except OutpostError as exc:
+        logger.warning("command failed: %s", type(exc).__name__)
+        print(f"outpost: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        logger.exception("unexpected error")
+        print(f"outpost: unexpected error; details were written to {log_file}", file=sys.stderr)
+        return EXIT_BUG

@@ -1,0 +1,65 @@
+"""Run the real `outpost` command in a child process, as an IT script would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from outpost.core.domain import (
+    Appointment,
+    AppointmentId,
+    AppointmentStatus,
+    Patient,
+    PatientId,
+    VisitType,
+)
+
+
+def run_outpost(
+    home: Path,
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("OUTPOST_") or key == "OUTPOST_KEYRING_PASSWORD"
+    }
+    # Keep the test machine's own IT policy (if any) out of the test.
+    environment["OUTPOST_POLICY_FILE"] = str(home.parent / "no-policy.toml")
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "outpost", "--home", str(home), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def sample_records() -> tuple[Patient, Appointment]:
+    patient = Patient(
+        id=PatientId("patient-1"),
+        given_name="Rosa",
+        family_name="Quispe",
+        birth_date=datetime(1961, 5, 2, tzinfo=UTC).date(),
+        gender="female",
+    )
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    appointment = Appointment(
+        id=AppointmentId("appointment-1"),
+        patient_id=patient.id,
+        start=start,
+        end=start + timedelta(minutes=20),
+        status=AppointmentStatus.BOOKED,
+        reason="Follow-up",
+        visit_type=VisitType.VIRTUAL,
+    )
+    return patient, appointment
