@@ -8,11 +8,13 @@ import secrets
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import keyring
 import pytest
 
 from outpost.core.errors import StoreUnavailableError
+from outpost.core.ports import ClinicStore
 from outpost.core.settings import Profile
 from outpost.store.database import PROFILE_ID_FILE, key_name, open_store
 from outpost.store.keychain import SERVICE, SystemKeychain
@@ -97,6 +99,29 @@ def test_without_a_usable_keychain_nothing_is_written(profile: Profile, backend:
     assert child.returncode == 3, child.stderr
     assert "gnome-keyring" in child.stdout
     assert not profile.data_dir.exists()
+
+
+def test_an_existing_profile_without_a_keychain_is_left_untouched(profile: Profile) -> None:
+    _create(profile, "kept")
+    before = file_hashes(profile.data_dir)
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    child = subprocess.run(
+        [sys.executable, "-c", _OPEN_IN_CHILD, str(profile.data_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert child.returncode == 3, child.stderr
+    assert file_hashes(profile.data_dir) == before
+
+
+def test_open_store_gives_a_clinic_store(profile: Profile) -> None:
+    store: ClinicStore = open_store(profile, SystemKeychain())  # mypy checks the protocol
+    store.close()
+    store.close()  # closing twice is harmless
+    assert not Path(f"{profile.database}-wal").exists()  # the log was folded in
 
 
 def test_missing_key_refuses_and_leaves_the_file_untouched(profile: Profile) -> None:
