@@ -122,7 +122,10 @@ def run_headless(settings: Settings, today: date, out: Callable[[str], None] = p
     try:
         patients, appointments = seed(store, today)
         out(f"Demo profile: {profile.data_dir}")
-        out(f"Seeded {patients} patients and {appointments} appointments.")
+        out(
+            f"Demo data: {len(demo_patients())} patients, {len(demo_appointments(today))} "
+            f"appointments over 3 days ({patients + appointments} records added or updated)."
+        )
         zone = datetime.now().astimezone().tzinfo
         start = datetime.combine(today, time(0), zone)
         items = store.schedule(start, start + timedelta(days=1))

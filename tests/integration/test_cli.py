@@ -206,13 +206,15 @@ def test_headless_demo_seeds_writes_and_signs(tmp_path: Path) -> None:
     home = tmp_path / "demo"
     result = run_outpost(home, "demo", "--headless")
     assert result.returncode == 0, result.stderr
-    assert "Seeded 12 patients and 24 appointments." in result.stdout
+    assert "Demo data: 12 patients, 24 appointments over 3 days (36 records" in result.stdout
     assert "Today's schedule" in result.stdout
     assert "Offline queue: 2 changes waiting to sync" in result.stdout
     notes = json.loads(run_outpost(home, "note", "list", "--json").stdout)
     assert [note["status"] for note in notes] == ["signed"]
     # Running it again keeps what was written before.
-    assert run_outpost(home, "demo", "--headless").returncode == 0
+    again = run_outpost(home, "demo", "--headless")
+    assert again.returncode == 0, again.stderr
+    assert "(0 records added or updated)" in again.stdout
     assert len(json.loads(run_outpost(home, "note", "list", "--json").stdout)) == 2
 
 
