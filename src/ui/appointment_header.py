@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, QLocale
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -9,12 +13,23 @@ from outpost.core.domain import ScheduleItem
 from outpost.ui.schedule_model import ScheduleModel
 
 
+def age_in_years(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 class AppointmentHeaderWidget(QWidget):
     """A few labels above the note editor; empty when nothing is selected."""
 
-    def __init__(self, words: ScheduleModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        words: ScheduleModel,
+        *,
+        today: Callable[[], date] = date.today,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._words = words  # the schedule model knows how statuses and times read
+        self._today = today
         self._patient = QLabel()
         self._patient.setObjectName("headerPatient")
         font = QFont(self._patient.font())
@@ -43,13 +58,16 @@ class AppointmentHeaderWidget(QWidget):
             return
         appointment = item.appointment
         patient = item.patient
+        born = patient.birth_date
         self._patient.setText(patient.display_name)
         self._details.setText(
-            self.tr("{time} · {visit_type} · {status} · born {birth_date}").format(
+            self.tr("{time} · {visit_type} · {status} · Born {birth_date} ({age} years)").format(
                 time=self._words.time_range_text(item),
                 visit_type=self._words.visit_type_text(appointment.visit_type),
                 status=self._words.status_text(appointment.status),
-                birth_date=patient.birth_date.isoformat(),
+                # Day, month name, year: never ambiguous between 06/07 and 07/06.
+                birth_date=QLocale().toString(QDate(born.year, born.month, born.day), "d MMM yyyy"),
+                age=age_in_years(born, self._today()),
             )
         )
         self._reason.setText(

@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         self.resize(1200, 720)
 
         self.schedule = SchedulePanelWidget(bridge, today=today)
-        self.header = AppointmentHeaderWidget(self.schedule.model)
+        self.header = AppointmentHeaderWidget(self.schedule.model, today=today)
         self.editor = NoteEditorWidget(bridge, autosave_ms=autosave_ms)
         right = QWidget()
         right_column = QVBoxLayout(right)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QFont
+from PySide6.QtGui import QFocusEvent, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
@@ -349,7 +349,16 @@ class NoteEditorWidget(QWidget):
             self._editor.setPlainText(text)
         finally:
             self._setting_text = False
+        self._set_read_only(read_only)
+
+    def _set_read_only(self, read_only: bool) -> None:
+        """Read-only text looks different at a glance: the window's grey, not paper white."""
         self._editor.setReadOnly(read_only)
+        palette = self._editor.palette()
+        source = self.palette()
+        role = QPalette.ColorRole.Window if read_only else QPalette.ColorRole.Base
+        palette.setColor(QPalette.ColorRole.Base, source.color(role))
+        self._editor.setPalette(palette)
 
     def _set_state(self, text: str) -> None:
         self._state_label.setText(text)
@@ -384,12 +393,12 @@ class NoteEditorWidget(QWidget):
         box.deleteLater()
         if not confirmed or not self._controller.active:
             return
-        self._editor.setReadOnly(True)
+        self._set_read_only(True)
         self._sign_button.setEnabled(False)
         if self._controller.sign():
             self._set_indicator(self.tr("Signing…"))
         else:
-            self._editor.setReadOnly(False)
+            self._set_read_only(False)
             self._sign_button.setEnabled(True)
 
     def _on_controller_save_started(self) -> None:
@@ -421,7 +430,7 @@ class NoteEditorWidget(QWidget):
         )
 
     def _on_controller_sign_failed(self, words: str) -> None:
-        self._editor.setReadOnly(False)
+        self._set_read_only(False)
         self._sign_button.setEnabled(True)
         self._set_indicator(self.tr("Not signed: {reason}").format(reason=words), error=True)
 

@@ -72,6 +72,9 @@ class SchedulePanelWidget(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self._date_label.setFont(font)
 
+        self._count_label = QLabel()
+        self._count_label.setObjectName("appointmentCount")
+
         nav = QHBoxLayout()
         nav.addWidget(self._previous)
         nav.addWidget(self._today_button)
@@ -129,7 +132,11 @@ class SchedulePanelWidget(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(nav)
-        column.addWidget(self._date_label)
+        title = QHBoxLayout()
+        title.addWidget(self._date_label)
+        title.addStretch(1)
+        title.addWidget(self._count_label)
+        column.addLayout(title)
         column.addWidget(self._pages, 1)
 
     def _button(self, text: str, name: str, keys: str) -> QPushButton:
@@ -138,6 +145,13 @@ class SchedulePanelWidget(QWidget):
         button.setToolTip(self.tr("{action} ({keys})").format(action=name, keys=keys))
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         return button
+
+    def _count_text(self, count: int) -> str:
+        if count == 0:
+            return ""
+        if count == 1:
+            return self.tr("1 appointment")
+        return self.tr("{count} appointments").format(count=count)
 
     def _state_label(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -190,6 +204,7 @@ class SchedulePanelWidget(QWidget):
         self._date_label.setText(text)
         self._date_label.setAccessibleName(text)
         self._pages.setCurrentIndex(self.PAGE_LOADING)
+        self._count_label.setText("")
         start, end = local_day_bounds(self._day)
         self._job = (
             self._bridge.store_op(lambda store: store.schedule(start, end))
@@ -216,6 +231,7 @@ class SchedulePanelWidget(QWidget):
         self.model.set_items(items)  # clears the selection
         row = None if keep is None else self.model.row_of(keep)
         self._pages.setCurrentIndex(self.PAGE_TABLE if items else self.PAGE_EMPTY)
+        self._count_label.setText(self._count_text(len(items)))
         if row is not None:
             self.select_row(row)
         else:
