@@ -5,16 +5,12 @@ Saving rules live in `NoteDraftController`; this widget shows notes and forwards
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -27,13 +23,9 @@ from outpost.core.domain import AppointmentId, NoteEntry, NoteId, NoteStatus, Vi
 from outpost.ui.bridge import Bridge
 from outpost.ui.messages import error_text
 from outpost.ui.note_draft import NoteDraftController
+from outpost.ui.note_list import NoteListWidget, local_time
 
 _ERROR_STYLE = "color: #b3261e;"
-_NOTE_ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-def _local(moment: datetime, pattern: str) -> str:
-    return moment.astimezone().strftime(pattern)
 
 
 class _NoteTextEdit(QPlainTextEdit):
@@ -80,11 +72,8 @@ class NoteEditorWidget(QWidget):
         self._placeholder.setWordWrap(True)
 
         self._list_label = QLabel(self.tr("Notes for this visit"))
-        self._notes_list = QListWidget()
-        self._notes_list.setObjectName("notesList")
-        self._notes_list.setAccessibleName(self.tr("Notes for this visit"))
-        self._notes_list.setMaximumHeight(110)
-        self._notes_list.currentItemChanged.connect(self._on_notes_list_current_changed)
+        self._notes_list = NoteListWidget()
+        self._notes_list.sig_note_chosen.connect(self._on_notes_list_note_chosen)
         self._list_label.setBuddy(self._notes_list)
         self._new_button = QPushButton(self.tr("New note"))
         self._new_button.setObjectName("newNoteButton")
@@ -293,45 +282,11 @@ class NoteEditorWidget(QWidget):
 
     def _saved_text(self, note: VisitNote) -> str:
         if note.status is NoteStatus.DRAFT:
-            return self.tr("Saved {time}").format(time=_local(note.updated_at, "%H:%M:%S"))
+            return self.tr("Saved {time}").format(time=local_time(note.updated_at, "%H:%M:%S"))
         return ""
 
     def _fill_list(self) -> None:
-        """Rebuild the list from `_entries`, selecting the note on screen."""
-        shown_id = self._shown_note_id()
-        self._notes_list.blockSignals(True)
-        try:
-            self._notes_list.clear()
-            for entry in self._entries:
-                item = QListWidgetItem(self._entry_text(entry))
-                item.setData(_NOTE_ID_ROLE, entry.note.id)
-                item.setToolTip(entry.note.text[:300])
-                self._notes_list.addItem(item)
-                if entry.note.id == shown_id:
-                    self._notes_list.setCurrentItem(item)
-            if shown_id is None:
-                self._notes_list.setCurrentRow(-1)
-        finally:
-            self._notes_list.blockSignals(False)
-
-    def _entry_text(self, entry: NoteEntry) -> str:
-        note = entry.note
-        status = {
-            NoteStatus.DRAFT: self.tr("Draft"),
-            NoteStatus.SIGNED: self.tr("Signed"),
-            NoteStatus.AMENDED: self.tr("Amended"),
-        }[note.status]
-        if entry.unsent_actions == 1:
-            sync = self.tr("Saved on this computer — waiting to sync (1 change)")
-        elif entry.unsent_actions > 1:
-            sync = self.tr("Saved on this computer — waiting to sync ({count} changes)").format(
-                count=entry.unsent_actions
-            )
-        else:
-            sync = self.tr("Synced")
-        return self.tr("{status} · {time} · {sync}").format(
-            status=status, time=_local(note.updated_at, "%H:%M"), sync=sync
-        )
+        self._notes_list.set_entries(self._entries, self._shown_note_id())
 
     def _shown_note_id(self) -> NoteId | None:
         if self._controller.active:
@@ -375,18 +330,9 @@ class NoteEditorWidget(QWidget):
         if not self._setting_text and not self._editor.isReadOnly():
             self._controller.changed()
 
-    def _on_notes_list_current_changed(
-        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
-    ) -> None:
-        if current is None or self._controller.signing:
-            return
-        note_id = current.data(_NOTE_ID_ROLE)
-        if note_id == self._shown_note_id():
-            return
-        for entry in self._entries:
-            if entry.note.id == note_id:
-                self._open(entry.note)
-                return
+    def _on_notes_list_note_chosen(self, note: VisitNote) -> None:
+        if not self._controller.signing and note.id != self._shown_note_id():
+            self._open(note)
 
     def _on_sign_confirmation_finished(self, box: QMessageBox, sign: QAbstractButton) -> None:
         confirmed = box.clickedButton() is sign
@@ -409,7 +355,7 @@ class NoteEditorWidget(QWidget):
             self._shown = note
         self._set_state(self._state_text(note))
         self._set_indicator(
-            self.tr("Saved {time}").format(time=_local(note.updated_at, "%H:%M:%S"))
+            self.tr("Saved {time}").format(time=local_time(note.updated_at, "%H:%M:%S"))
         )
 
     def _on_controller_failed(self, words: str) -> None:
@@ -426,7 +372,9 @@ class NoteEditorWidget(QWidget):
         self._set_state(self._state_text(note))
         self._sign_button.setEnabled(False)
         self._set_indicator(
-            self.tr("Signed {time}").format(time=_local(note.signed_at or note.updated_at, "%H:%M"))
+            self.tr("Signed {time}").format(
+                time=local_time(note.signed_at or note.updated_at, "%H:%M")
+            )
         )
 
     def _on_controller_sign_failed(self, words: str) -> None:

@@ -157,6 +157,36 @@ def test_a_full_disk_shows_plain_words_and_keeps_the_text(
     qtbot.waitUntil(lambda: indicator(window).startswith("Saved "))
 
 
+def test_a_draft_that_failed_to_save_after_switching_away_is_not_lost(
+    qtbot: QtBot, session: Session, faults: StoreFaults, make_window: WindowFactory
+) -> None:
+    seed(session)
+    window = make_window(session, autosave_ms=100)
+    open_first_appointment(qtbot, window)
+    faults.set_disk_full(True)
+    QTest.keyClicks(window.editor.editor, "Allergic to penicillin")
+    qtbot.waitUntil(lambda: indicator(window).startswith("Not saved:"))
+    window.schedule.select_row(1)  # the switch saves once more, and that fails too
+    qtbot.waitUntil(lambda: "The disk is full" in window.statusBar().currentMessage())
+    assert stored_texts(session) == []
+
+    faults.set_disk_full(False)
+    window.schedule.select_row(0)
+    qtbot.waitUntil(lambda: window.editor.editor.toPlainText() == "Allergic to penicillin")
+    qtbot.waitUntil(lambda: stored_texts(session) == ["Allergic to penicillin"])
+
+
+def test_an_empty_note_is_not_offered_for_signing(
+    qtbot: QtBot, session: Session, make_window: WindowFactory
+) -> None:
+    seed(session)
+    window = make_window(session)
+    open_first_appointment(qtbot, window)
+    assert not window.editor.request_sign()
+    assert indicator(window) == "Type the note before signing it."
+    assert window.findChild(QMessageBox, "signConfirmation") is None
+
+
 def test_switching_appointments_saves_the_draft_at_once(
     qtbot: QtBot, session: Session, make_window: WindowFactory
 ) -> None:
