@@ -6,7 +6,7 @@ Saving rules live in `NoteDraftController`; this widget shows notes and forwards
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QPalette
+from PySide6.QtGui import QFocusEvent, QFont, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
@@ -51,6 +51,7 @@ class NoteEditorWidget(QWidget):
         self._entries: list[NoteEntry] = []
         self._shown: VisitNote | None = None  # the note in the editor, once it exists
         self._loads = 0  # generation of list loads; older results are ignored
+        self._opens = 0  # generation of notes being opened from the list
         self._setting_text = False
         self._initial_pending = False  # the first list of this appointment has not arrived
         self._controller = NoteDraftController(
@@ -142,6 +143,7 @@ class NoteEditorWidget(QWidget):
     def set_appointment(self, appointment_id: AppointmentId | None) -> None:
         """Show the notes of `appointment_id` (None: nothing selected). Saves first."""
         self._controller.stop()
+        self._opens += 1
         self._appointment_id = appointment_id
         self._entries = []
         self._shown = None
@@ -260,6 +262,7 @@ class NoteEditorWidget(QWidget):
     def _open(self, note: VisitNote | None) -> None:
         """Put `note` (None: a new blank draft) in the editor, saving what was there."""
         assert self._appointment_id is not None
+        self._opens += 1  # a note still being re-read is no longer wanted
         self._controller.stop()
         self._shown = note
         editable = note is None or note.status is NoteStatus.DRAFT
@@ -302,6 +305,7 @@ class NoteEditorWidget(QWidget):
         self._setting_text = True
         try:
             self._editor.setPlainText(text)
+            self._editor.moveCursor(QTextCursor.MoveOperation.End)  # carry on where it ended
         finally:
             self._setting_text = False
         self._set_read_only(read_only)
@@ -331,8 +335,35 @@ class NoteEditorWidget(QWidget):
             self._controller.changed()
 
     def _on_notes_list_note_chosen(self, note: VisitNote) -> None:
-        if not self._controller.signing and note.id != self._shown_note_id():
+        if self._controller.signing or note.id == self._shown_note_id():
+            return
+        if note.status is not NoteStatus.DRAFT:
+            self._open(note)  # signed text never changes: the listed copy is current
+            return
+        # A draft's listed copy may predate a save still queued; read it again after the
+        # queue (the worker runs jobs in order) so older text never overwrites newer.
+        self._controller.stop()
+        self._shown = note
+        self._show_text(note.text, read_only=True)
+        self._set_state(self.tr("Opening note…"))
+        self._opens += 1
+        token = self._opens
+        note_id = note.id
+        (
+            self._bridge.store_op(lambda store: store.get_note(note_id))
+            .success(lambda fresh: self._on_note_reread(token, fresh))
+            .failure(lambda error: self._on_note_reread_failed(token, error))
+            .run()
+        )
+
+    def _on_note_reread(self, token: int, note: VisitNote) -> None:
+        if token == self._opens and self._shown is not None and self._shown.id == note.id:
             self._open(note)
+
+    def _on_note_reread_failed(self, token: int, error: Exception) -> None:
+        if token == self._opens:
+            self._set_state(self.tr("Note could not be opened"))
+            self._set_indicator(error_text(error), error=True)
 
     def _on_sign_confirmation_finished(self, box: QMessageBox, sign: QAbstractButton) -> None:
         confirmed = box.clickedButton() is sign

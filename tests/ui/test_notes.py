@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -202,6 +203,28 @@ def test_switching_appointments_saves_the_draft_at_once(
     )
     window.schedule.select_row(0)
     qtbot.waitUntil(lambda: window.editor.editor.toPlainText() == "Started on ramipril.")
+
+
+def test_reopening_a_draft_shows_its_newest_text_even_with_a_save_still_queued(
+    qtbot: QtBot, session: Session, make_window: WindowFactory
+) -> None:
+    seed(session)
+    window = make_window(session, autosave_ms=10_000)
+    open_first_appointment(qtbot, window)
+    editor = window.editor.editor
+    QTest.keyClicks(editor, "one")
+    window.editor.flush()
+    qtbot.waitUntil(lambda: window.editor._notes_list.count() == 1)
+    QTest.keyClicks(editor, " two")  # not saved yet: the timer is far off
+    release = threading.Event()
+    session.worker.submit(lambda _store: release.wait(5), timeout=10)  # a slow disk
+    window.editor.new_note()  # queues the save of "one two" behind the slow job
+    window.editor._notes_list.setCurrentRow(0)  # the list still holds "one"
+    release.set()
+    qtbot.waitUntil(lambda: editor.toPlainText() == "one two" and not editor.isReadOnly())
+    QTest.keyClicks(editor, " three")
+    window.editor.flush()
+    qtbot.waitUntil(lambda: stored_texts(session) == ["one two three"])
 
 
 def test_keyboard_only_new_note_type_and_sign(
