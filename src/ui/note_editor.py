@@ -8,10 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QFont, QPalette, QTextCursor
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from outpost.core.domain import AppointmentId, NoteEntry, NoteId, NoteStatus, VisitNote
 from outpost.ui.bridge import Bridge
+from outpost.ui.confirmations import ask_to_sign
 from outpost.ui.messages import error_text
 from outpost.ui.note_draft import NoteDraftController
 from outpost.ui.note_list import NoteListWidget, local_time
@@ -177,27 +176,7 @@ class NoteEditorWidget(QWidget):
         if not self._current_text().strip():
             self._set_indicator(self.tr("Type the note before signing it."), error=True)
             return False
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("Sign this note?"),
-            self.tr(
-                "Once signed, this note can no longer be edited. Later changes are added "
-                "as an amendment."
-            ),
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        box.setObjectName("signConfirmation")
-        box.setAccessibleName(self.tr("Confirm signing"))
-        sign = box.addButton(self.tr("Sign note"), QMessageBox.ButtonRole.AcceptRole)
-        sign.setAccessibleName(self.tr("Sign note"))
-        keep = box.addButton(self.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
-        keep.setAccessibleName(self.tr("Keep editing"))
-        box.setDefaultButton(sign)
-        box.setEscapeButton(keep)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.finished.connect(lambda _result: self._on_sign_confirmation_finished(box, sign))
-        box.open()
+        ask_to_sign(self, self._on_sign_confirmed)
         return True
 
     def flush(self) -> None:
@@ -365,10 +344,8 @@ class NoteEditorWidget(QWidget):
             self._set_state(self.tr("Note could not be opened"))
             self._set_indicator(error_text(error), error=True)
 
-    def _on_sign_confirmation_finished(self, box: QMessageBox, sign: QAbstractButton) -> None:
-        confirmed = box.clickedButton() is sign
-        box.deleteLater()
-        if not confirmed or not self._controller.active:
+    def _on_sign_confirmed(self) -> None:
+        if not self._controller.active:
             return
         self._set_read_only(True)
         self._sign_button.setEnabled(False)
