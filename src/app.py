@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from outpost.core.worker import StoreWorker
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
 from outpost.ui.bridge import Bridge
+from outpost.ui.garbage import MainThreadGarbageCollector
 from outpost.ui.main_window import MainWindow
 from outpost.ui.qt_logging import install_qt_message_handler
 
@@ -92,6 +94,8 @@ def run_app(
     _require_display()
     app = _application()
     install_qt_message_handler()
+    # Qt objects must only ever be destroyed on the main thread: collect cycles there.
+    collector = MainThreadGarbageCollector()
     keychain = SystemKeychain()
     try:
         worker: StoreWorker[ClinicStore] = StoreWorker(
@@ -113,6 +117,10 @@ def run_app(
         profile_label=str(settings.profile.data_dir),
     )
     _install_crash_handler(window)
+    # Ctrl+C in the terminal or a service manager's SIGTERM: quit cleanly, saving the draft.
+    # Python runs the handler the next time it gets control (the collector's timer ticks).
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
     window.show()
     logger.info("main window shown")
     try:
@@ -122,6 +130,7 @@ def run_app(
         bridge.shutdown()
         runtime.shutdown()
         worker.close()
+        collector.stop()
         sys.excepthook = sys.__excepthook__
         logger.info("app stopped")
     return code

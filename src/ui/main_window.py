@@ -171,7 +171,9 @@ class MainWindow(QMainWindow):
 
     def _on_outbox_status_loaded(self, status: OutboxStatus) -> None:
         parts = []
-        if status.pending == 0:
+        if status.pending == 0 and status.last_sync_at is None:
+            parts.append(self.tr("Nothing waiting to sync"))
+        elif status.pending == 0:
             parts.append(self.tr("All changes synced"))
         elif status.pending == 1:
             parts.append(self.tr("1 change waiting to sync"))

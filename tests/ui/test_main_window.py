@@ -140,7 +140,7 @@ def test_status_bar_counts_changes_waiting_to_sync(
 ) -> None:
     seed(session)
     window = make_window(session, profile_label="Dr. Example")
-    qtbot.waitUntil(lambda: window.sync_summary == "All changes synced")
+    qtbot.waitUntil(lambda: window.sync_summary == "Nothing waiting to sync")
     wait_table(qtbot, window, 4)
     for row in (0, 1):
         window.schedule.select_row(row)
