@@ -5,17 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from outpost.core.domain import (
-    Appointment,
-    AppointmentId,
-    AppointmentStatus,
-    Patient,
-    PatientId,
-    VisitType,
-)
 
 
 def run_outpost(
@@ -42,24 +32,3 @@ def run_outpost(
         timeout=timeout,
         check=False,
     )
-
-
-def sample_records() -> tuple[Patient, Appointment]:
-    patient = Patient(
-        id=PatientId("patient-1"),
-        given_name="Rosa",
-        family_name="Quispe",
-        birth_date=datetime(1961, 5, 2, tzinfo=UTC).date(),
-        gender="female",
-    )
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
-    appointment = Appointment(
-        id=AppointmentId("appointment-1"),
-        patient_id=patient.id,
-        start=start,
-        end=start + timedelta(minutes=20),
-        status=AppointmentStatus.BOOKED,
-        reason="Follow-up",
-        visit_type=VisitType.VIRTUAL,
-    )
-    return patient, appointment

@@ -11,17 +11,16 @@ import pytest
 from outpost.core.settings import Profile
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
-from tests.integration.cli_helpers import run_outpost, sample_records
+from tests.integration.cli_helpers import run_outpost
+from tests.integration.store_helpers import APPOINTMENT, seed
 
 
 @pytest.fixture
 def seeded(profile: Profile) -> Path:
     """A profile whose store holds one patient and one appointment (as after a sync)."""
-    patient, appointment = sample_records()
     store = open_store(profile, SystemKeychain())
     try:
-        store.upsert_server_patients([(patient, "1")])
-        store.upsert_server_appointments([(appointment, "1")])
+        seed(store)
     finally:
         store.close()
     return profile.data_dir
@@ -35,7 +34,7 @@ def _ids(stdout: str) -> list[str]:
 
 
 def test_note_add_writes_locally_and_status_counts_it(seeded: Path) -> None:
-    added = run_outpost(seeded, "note", "add", "--appointment", "appointment-1", "--text", "S: ok")
+    added = run_outpost(seeded, "note", "add", "--appointment", APPOINTMENT.id, "--text", "S: ok")
     assert added.returncode == 0, added.stderr
     [note_id] = _ids(added.stdout)
 
@@ -65,12 +64,12 @@ def test_signed_note_from_file_and_stdin(seeded: Path, tmp_path: Path) -> None:
     text_file = tmp_path / "note.txt"
     text_file.write_text("A: stable\nP: review in 3 months\n", encoding="utf-8")
     from_file = run_outpost(
-        seeded, "note", "add", "--appointment", "appointment-1", "--text-file", str(text_file),
+        seeded, "note", "add", "--appointment", APPOINTMENT.id, "--text-file", str(text_file),
         "--sign",
     )  # fmt: skip
     assert from_file.returncode == 0, from_file.stderr
     from_stdin = run_outpost(
-        seeded, "note", "add", "--appointment", "appointment-1", "--text-file", "-",
+        seeded, "note", "add", "--appointment", APPOINTMENT.id, "--text-file", "-",
         stdin="S: from stdin",
     )  # fmt: skip
     assert from_stdin.returncode == 0, from_stdin.stderr
@@ -85,7 +84,7 @@ def test_signed_note_from_file_and_stdin(seeded: Path, tmp_path: Path) -> None:
 
 def test_signed_note_is_amended_not_edited(seeded: Path) -> None:
     added = run_outpost(
-        seeded, "note", "add", "--appointment", "appointment-1", "--text", "BP 120/80", "--sign"
+        seeded, "note", "add", "--appointment", APPOINTMENT.id, "--text", "BP 120/80", "--sign"
     )
     [original] = _ids(added.stdout)
     amended = run_outpost(
@@ -110,7 +109,7 @@ def test_jsonl_adds_every_line_or_nothing(seeded: Path, tmp_path: Path) -> None:
     good = tmp_path / "good.jsonl"
     good.write_text(
         "\n".join(
-            json.dumps({"appointment": "appointment-1", "text": f"note {n}", "sign": n == 2})
+            json.dumps({"appointment": APPOINTMENT.id, "text": f"note {n}", "sign": n == 2})
             for n in range(3)
         ),
         encoding="utf-8",
@@ -121,7 +120,7 @@ def test_jsonl_adds_every_line_or_nothing(seeded: Path, tmp_path: Path) -> None:
 
     bad = tmp_path / "bad.jsonl"
     bad.write_text(
-        json.dumps({"appointment": "appointment-1", "text": "fine"})
+        json.dumps({"appointment": APPOINTMENT.id, "text": "fine"})
         + "\n"
         + json.dumps({"appointment": "no-such-appointment", "text": "lost?"})
         + "\n",
@@ -137,9 +136,15 @@ def test_jsonl_adds_every_line_or_nothing(seeded: Path, tmp_path: Path) -> None:
     ("line", "message"),
     [
         ("{not json", "line 1 is not valid JSON"),
-        ('{"appointment": "appointment-1"}', "'text' must be non-empty text"),
-        ('{"appointment": "appointment-1", "text": "x", "sign": "yes"}', "'sign' must be true"),
-        ('{"appointment": "appointment-1", "text": "x", "colour": 1}', "unknown field(s) colour"),
+        (json.dumps({"appointment": APPOINTMENT.id}), "'text' must be non-empty text"),
+        (
+            json.dumps({"appointment": APPOINTMENT.id, "text": "x", "sign": "yes"}),
+            "'sign' must be true",
+        ),
+        (
+            json.dumps({"appointment": APPOINTMENT.id, "text": "x", "colour": 1}),
+            "unknown field(s) colour",
+        ),
     ],
 )
 def test_jsonl_errors_name_the_line(seeded: Path, tmp_path: Path, line: str, message: str) -> None:

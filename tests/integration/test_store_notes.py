@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -36,21 +35,6 @@ from tests.integration.store_helpers import (
     seed,
     snapshot,
 )
-
-
-@pytest.fixture
-def store(profile: Profile) -> Iterator[Store]:
-    opened = open_store(profile, SystemKeychain(), clock=StepClock())
-    seed(opened)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def raw(profile: Profile, store: Store) -> Iterator[Connection]:
-    conn = raw_connection(profile)
-    yield conn
-    conn.close()
 
 
 def _outbox(raw: Connection, note_id: str) -> list[tuple[object, ...]]:

@@ -3,7 +3,6 @@ loses nothing and half-writes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,36 +10,15 @@ from sqlcipher3 import dbapi2
 
 from outpost.core.domain import OutboxStatus
 from outpost.core.errors import StoreFullError
-from outpost.core.settings import Profile
 from outpost.store.connection import Connection
-from outpost.store.database import open_store
-from outpost.store.keychain import SystemKeychain
 from outpost.store.outbox import OutboxState
 from outpost.store.store import Store
 from tests.integration.store_helpers import (
     APPOINTMENT,
     T0,
-    StepClock,
-    raw_connection,
     rows,
-    seed,
     snapshot,
 )
-
-
-@pytest.fixture
-def store(profile: Profile) -> Iterator[Store]:
-    opened = open_store(profile, SystemKeychain(), clock=StepClock())
-    seed(opened)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def raw(profile: Profile, store: Store) -> Iterator[Connection]:
-    conn = raw_connection(profile)
-    yield conn
-    conn.close()
 
 
 @pytest.mark.parametrize("state", [s.value for s in OutboxState if s is not OutboxState.DONE])

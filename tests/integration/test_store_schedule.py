@@ -4,7 +4,6 @@ what the clinician sees, and the schedule is an indexed range query."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import timedelta, timezone
 
 import pytest
@@ -17,36 +16,15 @@ from outpost.core.domain import (
     PatientId,
 )
 from outpost.core.errors import InvalidStateError, NotFoundError
-from outpost.core.settings import Profile
 from outpost.store.connection import Connection
-from outpost.store.database import open_store
-from outpost.store.keychain import SystemKeychain
 from outpost.store.store import Store
 from tests.integration.store_helpers import (
     APPOINTMENT,
     PATIENT,
     T0,
-    StepClock,
-    raw_connection,
     rows,
-    seed,
     snapshot,
 )
-
-
-@pytest.fixture
-def store(profile: Profile) -> Iterator[Store]:
-    opened = open_store(profile, SystemKeychain(), clock=StepClock())
-    seed(opened)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def raw(profile: Profile, store: Store) -> Iterator[Connection]:
-    conn = raw_connection(profile)
-    yield conn
-    conn.close()
 
 
 def _appointment(number: int, hours: float, patient: PatientId = PATIENT.id) -> Appointment:
