@@ -1,0 +1,1 @@
+"""The reference backend: FHIR R4 over aiohttp with SQLite, OAuth2 + SMART, signaling."""
