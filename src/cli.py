@@ -71,6 +71,39 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="the offline queue: pending, conflicts, ...")
     status.add_argument("--json", action="store_true", help="machine-readable output")
 
+    schedule = commands.add_parser("schedule", help="a day's appointments (local store, offline)")
+    schedule.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    schedule.add_argument("--json", action="store_true", help="machine-readable output")
+
+    appointment = commands.add_parser("appointment", help="change an appointment's status")
+    appointment.add_argument("change", choices=["check-in", "cancel", "no-show"])
+    appointment.add_argument("appointment_id")
+
+    conflicts = commands.add_parser("conflicts", help="changes the server could not take as-is")
+    conflicts.add_argument("--json", action="store_true", help="machine-readable output")
+    conflict_commands = conflicts.add_subparsers(dest="conflicts_command", metavar="ACTION")
+    resolve = conflict_commands.add_parser("resolve", help="resolve one conflict")
+    resolve.add_argument("conflict_id")
+    choice = resolve.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--keep-both", action="store_true", help="keep both texts (notes)")
+    choice.add_argument("--keep-server", action="store_true", help="take the server's version")
+    choice.add_argument("--keep-mine", action="store_true", help="send yours (where allowed)")
+
+    login = commands.add_parser("login", help="sign in to a FHIR server (tokens to keychain)")
+    login.add_argument("--server", required=True, help="the FHIR base address")
+    login.add_argument("--user", help="user name (password grant, where the server offers it)")
+    login.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    commands.add_parser("logout", help="forget the sign-in (unsent work is kept)")
+    commands.add_parser("sync", help="one full push and pull with the server")
+
+    server = commands.add_parser("server", help="run the reference FHIR backend")
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=8080)
+    server.add_argument("--data", type=Path, required=True, help="folder for its database")
+    server.add_argument("--seed", choices=["demo"], help="load demo clinic data when empty")
+
     selftest = commands.add_parser("selftest", help="check Python, Qt, codecs, keychain, store")
     selftest.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
@@ -95,12 +128,24 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from outpost.selftest import run_selftest
 
         return run_selftest(settings, as_json=args.json)
-    from outpost import commands
+    if args.command == "server":
+        from outpost.server.main import run_server
 
-    if args.command == "note":
-        return commands.note(args, settings)
-    if args.command == "status":
-        return commands.status(args, settings)
+        return run_server(args)
+    if args.command in ("note", "status"):
+        from outpost.commands import notes
+
+        return (
+            notes.note(args, settings) if args.command == "note" else notes.status(args, settings)
+        )
+    if args.command in ("schedule", "appointment", "conflicts"):
+        from outpost.commands import records
+
+        return records.run(args, settings)
+    if args.command in ("login", "logout", "sync"):
+        from outpost.commands import sync
+
+        return sync.run(args, settings)
     raise AssertionError(f"unhandled command {args.command}")
 
 

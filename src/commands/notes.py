@@ -1,4 +1,4 @@
-"""Headless commands over the local store: `outpost note ...` and `outpost status`.
+"""`outpost note ...` and `outpost status`: notes and the offline queue in the local store.
 
 They work with no network: everything is written to the encrypted store and its outbox.
 """

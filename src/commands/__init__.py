@@ -1,0 +1,1 @@
+"""Headless commands of the `outpost` CLI, one module per area."""
