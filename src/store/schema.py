@@ -119,3 +119,19 @@ SCHEMA_V1: tuple[str, ...] = (
     )
     """,
 )
+
+# Migration 2: an audit trail of sync decisions (conflicts recorded and resolved, actions
+# parked). `detail` holds ids, states and choices only, never note text or names.
+SCHEMA_V2: tuple[str, ...] = (
+    """
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        entity_type TEXT,
+        entity_id TEXT,
+        detail TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX audit_record ON audit (entity_type, entity_id)",
+)

@@ -56,6 +56,15 @@ class Store:
         self._clock = clock
         self._closed = False
 
+    @property
+    def connection(self) -> Connection:
+        """The store's connection, for `SyncLedger` (same thread, same transactions)."""
+        return self._conn
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self._clock
+
     # -- server state (pull path, demo seed) -------------------------------------------
 
     def upsert_server_patients(self, patients: Sequence[tuple[Patient, str]]) -> int:

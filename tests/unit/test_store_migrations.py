@@ -11,7 +11,7 @@ import pytest
 from outpost.core.errors import StoreUnavailableError
 from outpost.store.migrations import MIGRATIONS, Migration, migrate, refuse_newer
 
-ADD_TABLE = Migration(2, "example table", ("CREATE TABLE example (x TEXT)",))
+ADD_TABLE = Migration(len(MIGRATIONS) + 1, "example table", ("CREATE TABLE example (x TEXT)",))
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def conn() -> Iterator[sqlite3.Connection]:
 
 
 def test_migrations_must_be_numbered_in_order(conn: sqlite3.Connection, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="number 2"):
+    with pytest.raises(ValueError, match=f"number {len(MIGRATIONS) + 1}"):
         migrate(conn, tmp_path, key_hex=None, migrations=(*MIGRATIONS, *MIGRATIONS))
 
 
@@ -40,7 +40,7 @@ def test_an_existing_database_is_never_migrated_without_a_key(
     migrate(conn, tmp_path, key_hex=None)
     with pytest.raises(ValueError, match="key"):
         migrate(conn, tmp_path, key_hex=None, migrations=(*MIGRATIONS, ADD_TABLE))
-    assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
 
 
 def test_a_newer_schema_is_refused(conn: sqlite3.Connection) -> None:
