@@ -41,6 +41,12 @@ def _ack(ledger: SyncLedger, item: OutboxItem, version: str) -> None:
     ledger.acknowledge(item.mutation_id, item.record(), version)
 
 
+def _text(item: OutboxItem) -> str:
+    record = item.record()
+    assert isinstance(record, VisitNote)
+    return record.text
+
+
 def _server_note(store: Store, note_id: str, text: str, **changes: object) -> VisitNote:
     """The note as another device left it on the server."""
     return dataclasses.replace(store.get_note(note_id), text=text, **changes)  # type: ignore[arg-type]
@@ -81,7 +87,7 @@ def test_claims_in_seq_order_and_waits_for_dependencies(store: Store, ledger: Sy
         (b.id, Action.NOTE_CREATE),
     ]
     assert [i.attempts for i in first] == [1, 1]
-    assert first[0].record().text == "a2"
+    assert _text(first[0]) == "a2"
     assert ledger.counts()["inflight"] == 2
 
     store.save_draft(a.id, "a3")  # appended: the create is in flight
@@ -407,7 +413,7 @@ def test_keep_mine_requeues_a_draft_on_the_servers_version(
         Action.NOTE_UPDATE,
         "2",
     )
-    assert update.record().text == "mine"
+    assert _text(update) == "mine"
 
 
 def test_keep_mine_is_refused_for_a_signed_note_and_changes_nothing(
