@@ -121,7 +121,8 @@ SCHEMA_V1: tuple[str, ...] = (
 )
 
 # Migration 2: an audit trail of sync decisions (conflicts recorded and resolved, actions
-# parked). `detail` holds ids, states and choices only, never note text or names.
+# parked; `detail` holds ids, states and choices only, never note text or names) and the
+# index the sync ledger's acknowledgements need.
 SCHEMA_V2: tuple[str, ...] = (
     """
     CREATE TABLE audit (
@@ -134,4 +135,8 @@ SCHEMA_V2: tuple[str, ...] = (
     )
     """,
     "CREATE INDEX audit_record ON audit (entity_type, entity_id)",
+    # Acknowledging an action rebases the actions depending on it, and pruning a done row
+    # makes SQLite look up its dependants (ON DELETE SET NULL): without this index each
+    # acknowledgement scanned the whole outbox (10k backlog: 6.8 s of 12 s to drain).
+    "CREATE INDEX outbox_depends_on ON outbox (depends_on) WHERE depends_on IS NOT NULL",
 )

@@ -24,6 +24,7 @@ from datetime import datetime
 from outpost.core.conflicts import (
     Conflict,
     ConflictId,
+    Record,
     Resolution,
     ResolutionResult,
 )
@@ -158,31 +159,45 @@ class SyncLedger:
         now build on `version`, and the overlay goes if the record has nothing left to send
         (else it stays, rebased on `version`). Acknowledging a done row does nothing.
         """
+        self.acknowledge_batch([(mutation_id, record, version)])
+
+    def acknowledge_batch(
+        self, acks: Sequence[tuple[MutationId, Patient | Appointment | VisitNote, str]]
+    ) -> None:
+        """`acknowledge` for many actions (a batch response, in `seq` order) in one
+        transaction: one durable commit instead of one per action."""
         with transaction(self._conn):
-            row = self._row(mutation_id)
-            if row.state is OutboxState.DONE:
-                logger.info("outbox: %s was already acknowledged", mutation_id)
-                return
-            item = row.item
-            data = records.checked_json(item.entity_type, record)
-            if record.id != item.entity_id:
-                raise ValueError(f"acknowledged record {record.id} is not {item.entity_id}")
             now = self._clock()
-            self._conn.execute(
-                "UPDATE outbox SET state = 'done', last_error = NULL WHERE seq = ?", (item.seq,)
-            )
-            records.upsert_replica(self._conn, item.entity_type, item.entity_id, version, data, now)
-            self._conn.execute(
-                "UPDATE outbox SET base_version = ? WHERE depends_on = ? AND state <> 'done'",
-                (version, mutation_id),
-            )
-            self._settle_overlay(item.entity_type, item.entity_id, version)
-            if item.action is Action.NOTE_AMEND:
-                replaces = item.payload.get("replaces")
-                if isinstance(replaces, str):
-                    self._settle_superseded(replaces, now)
-            self._prune_done(item)
-        logger.info("outbox: %s done (%s v%s)", mutation_id, item.entity_type.value, version)
+            for mutation_id, record, version in acks:
+                self._acknowledge(mutation_id, record, version, now)
+        logger.info("outbox: %d actions acknowledged", len(acks))
+
+    def _acknowledge(
+        self, mutation_id: MutationId, record: Record, version: str, now: datetime
+    ) -> None:
+        row = self._row(mutation_id)
+        if row.state is OutboxState.DONE:
+            logger.info("outbox: %s was already acknowledged", mutation_id)
+            return
+        item = row.item
+        data = records.checked_json(item.entity_type, record)
+        if record.id != item.entity_id:
+            raise ValueError(f"acknowledged record {record.id} is not {item.entity_id}")
+        self._conn.execute(
+            "UPDATE outbox SET state = 'done', last_error = NULL WHERE seq = ?", (item.seq,)
+        )
+        records.upsert_replica(self._conn, item.entity_type, item.entity_id, version, data, now)
+        self._conn.execute(
+            "UPDATE outbox SET base_version = ? WHERE depends_on = ? AND state <> 'done'",
+            (version, mutation_id),
+        )
+        self._settle_overlay(item.entity_type, item.entity_id, version)
+        if item.action is Action.NOTE_AMEND:
+            replaces = item.payload.get("replaces")
+            if isinstance(replaces, str):
+                self._settle_superseded(replaces, now)
+        self._prune_done(item)
+        logger.debug("outbox: %s done (%s v%s)", mutation_id, item.entity_type.value, version)
 
     def release(self, mutation_ids: Sequence[MutationId], error: str) -> None:
         """In-flight actions that failed transiently go back to `pending` (attempts kept).

@@ -16,6 +16,7 @@ from sqlcipher3 import dbapi2
 from outpost.core.domain import (
     AppointmentStatus,
     EntityType,
+    MutationId,
     NoteStatus,
     Patient,
     PatientId,
@@ -479,3 +480,30 @@ def test_keep_mine_is_refused_for_an_illegal_status(store: Store, ledger: SyncLe
     ledger.resolve_conflict(conflict_id, Resolution.KEEP_SERVER)
     assert store.get_appointment(APPOINTMENT.id).status is AppointmentStatus.CANCELLED
     assert ledger.unsent_records() == set()
+
+
+def test_a_batch_of_acknowledgements_lands_whole_or_not_at_all(
+    store: Store, ledger: SyncLedger, raw: Connection
+) -> None:
+    a = store.create_note(APPOINTMENT.id, "a")
+    b = store.create_note(APPOINTMENT.id, "b")
+    items = ledger.claim_batch(10)
+    acks = [(i.mutation_id, i.record(), "1") for i in items]
+    unknown = (MutationId("not-queued"), items[0].record(), "1")
+    with pytest.raises(NotFoundError):
+        ledger.acknowledge_batch([*acks, unknown])
+    assert ledger.counts() == {
+        "pending": 0,
+        "inflight": 2,
+        "done": 0,
+        "rejected": 0,
+        "conflict": 0,
+    }
+    assert rows(raw, "SELECT count(*) FROM replica WHERE entity_type = 'DocumentReference'") == [
+        (0,)
+    ]
+    ledger.acknowledge_batch(acks)
+    assert ledger.counts()["done"] == 2
+    assert ledger.unsent_records() == set()
+    assert {n.note.id for n in store.list_notes()} == {a.id, b.id}
+    assert rows(raw, "SELECT count(*) FROM overlay") == [(0,)]
