@@ -170,6 +170,8 @@ def resolve(
         records.write_overlay(conn, EntityType.NOTE, new_note.id, data, None, now)
         queued = _queue(conn, EntityType.NOTE, new_note.id, Action.NOTE_CREATE, data, None, now)
         new_note_id = new_note.id
+        origin = f"from conflict {conflict.id} on note {entity_id}"
+        records.audit(conn, now, "note.from_conflict", EntityType.NOTE, new_note_id, origin)
     conn.execute(
         "UPDATE conflict SET resolved_at = ?, resolution = ?, local = ? WHERE id = ?",
         (codec.time_to_text(now), resolution.value, codec.dumps(mine_data), int(conflict.id)),

@@ -172,10 +172,16 @@ def patient_from_fhir(resource: Mapping[str, Any]) -> Patient:
         birth = date.fromisoformat(r.text("birthDate"))
     except ValueError:
         raise r.missing("birthDate") from None
+    family = r.optional_text("family", name)
+    if not given and family is None:
+        text = r.optional_text("text", name)
+        if text is None:
+            raise r.missing("name.text")
+        given = [text]
     return Patient(
         id=PatientId(r.id),
         given_name=" ".join(given),
-        family_name=r.optional_text("family", name) or "",
+        family_name=family or "",
         birth_date=birth,
         gender=r.optional_text("gender") or "unknown",
     )

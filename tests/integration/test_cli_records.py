@@ -209,3 +209,24 @@ def test_an_appointment_conflict_cannot_keep_both(seeded: Path, profile: Profile
     assert server.returncode == 0, server.stderr
     listed = run_outpost(seeded, "schedule", "--date", "2025-03-10", "--json", env=TOKYO)
     assert json.loads(listed.stdout)["appointments"][0]["status"] == "fulfilled"
+
+
+def test_these_commands_log_no_patient_data(seeded: Path, profile: Profile) -> None:
+    conflict_id, _ = _note_conflict(profile, server_status=NoteStatus.DRAFT)
+    debug = ("--set", "log_level=DEBUG")
+    for args in (
+        ("schedule", "--date", "2025-03-10"),
+        ("schedule", "--date", "2025-03-10", "--json"),
+        ("appointment", "check-in", APPOINTMENT.id),
+        ("conflicts",),
+        ("conflicts", "--json"),
+        ("conflicts", "resolve", conflict_id, "--keep-both"),
+    ):
+        result = run_outpost(seeded, *debug, *args)
+        assert result.returncode == 0, result.stderr
+    logs = [path for path in profile.log_dir.rglob("*") if path.is_file()]
+    assert logs
+    text = b"".join(path.read_bytes() for path in logs)
+    assert b"conflict" in text  # the log did record the activity
+    for phi in ("my text", "their text", "second line", PATIENT.family_name, "Follow-up", LINK):
+        assert phi.encode() not in text, phi

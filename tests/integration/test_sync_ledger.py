@@ -380,6 +380,9 @@ def test_keep_both_makes_the_clinicians_text_a_new_draft(
     assert "keep-both" in str(detail)
     assert copy.id in str(detail)
     assert "mine" not in str(detail)
+    assert rows(raw, "SELECT entity_id, detail FROM audit WHERE kind = 'note.from_conflict'") == [
+        (copy.id, f"from conflict {conflict_id} on note {note.id}")
+    ]
 
 
 def test_keep_server_shows_theirs_and_keeps_mine_in_the_record(

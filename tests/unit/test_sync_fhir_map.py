@@ -89,6 +89,17 @@ def test_patient_round_trip_and_validates() -> None:
     assert patient_from_fhir(_served(resource)) == PATIENT
 
 
+def test_a_patient_named_only_by_text() -> None:
+    resource = patient_to_fhir(PATIENT)
+    resource["name"] = [{"text": "Rosalind Quimby"}]
+    del resource["gender"]
+    read = patient_from_fhir(resource)
+    assert (read.given_name, read.family_name, read.gender) == ("Rosalind Quimby", "", "unknown")
+    resource["name"] = [{"use": "official"}]
+    with pytest.raises(SyncError, match=r"Patient/pat-1 has no usable 'name.text'"):
+        patient_from_fhir(resource)
+
+
 def test_virtual_appointment_reads_link_patient_and_reason() -> None:
     resource = appointment_to_fhir(VIRTUAL, practitioner=AUTHOR)
     FhirAppointment.model_validate(resource)
