@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--port", type=int, default=8080)
     server.add_argument("--data", type=Path, required=True, help="folder for its database")
     server.add_argument("--seed", choices=["demo"], help="load demo clinic data when empty")
+    server.add_argument(
+        "--token-ttl", type=int, default=900, metavar="SECONDS", help="access token lifetime"
+    )
 
     selftest = commands.add_parser("selftest", help="check Python, Qt, codecs, keychain, store")
     selftest.add_argument("--json", action="store_true", help="machine-readable output")

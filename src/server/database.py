@@ -1,0 +1,228 @@
+"""The server's SQLite database: one connection, owned by one worker thread.
+
+Every job runs as one transaction on that thread (`BEGIN IMMEDIATE` for writes), so the
+event loop never blocks on SQLite and writes are serialized: the order in which versions
+get their timestamps is the order in which they commit. WAL with `synchronous=FULL`: an
+acknowledged write survives a power cut.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from outpost.core.errors import OutpostError
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DATABASE_FILE = "outpost-server.sqlite3"
+SCHEMA_VERSION = 1
+SLOW_JOB_MS = 250
+
+_SCHEMA = """
+CREATE TABLE clinics (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    organization_id TEXT NOT NULL
+);
+CREATE TABLE users (
+    username TEXT PRIMARY KEY,
+    clinic TEXT NOT NULL REFERENCES clinics (id),
+    practitioner_id TEXT NOT NULL,
+    salt BLOB NOT NULL,
+    password_hash BLOB NOT NULL
+);
+-- Every version of every resource; seq orders them (and equals lastUpdated order).
+CREATE TABLE versions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    clinic TEXT NOT NULL,
+    type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    last_updated INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (clinic, type, id, version)
+);
+CREATE INDEX versions_history ON versions (clinic, type, last_updated, seq);
+-- The current version of each resource.
+CREATE TABLE resources (
+    clinic TEXT NOT NULL,
+    type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    seq INTEGER NOT NULL REFERENCES versions (seq),
+    last_updated INTEGER NOT NULL,
+    PRIMARY KEY (clinic, type, id)
+) WITHOUT ROWID;
+CREATE INDEX resources_updated ON resources (clinic, type, seq);
+-- Search parameter values of current versions: tokens and references in value,
+-- dates in instant (microseconds).
+CREATE TABLE search_index (
+    clinic TEXT NOT NULL,
+    type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    param TEXT NOT NULL,
+    value TEXT,
+    instant INTEGER
+);
+CREATE INDEX search_by_value ON search_index (clinic, type, param, value);
+CREATE INDEX search_by_instant ON search_index (clinic, type, param, instant);
+CREATE INDEX search_by_resource ON search_index (clinic, type, id);
+CREATE TABLE idempotency (
+    username TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    headers TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    PRIMARY KEY (username, key)
+) WITHOUT ROWID;
+CREATE TABLE auth_codes (
+    code_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users (username),
+    client_id TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    challenge TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    expires INTEGER NOT NULL,
+    chain TEXT
+);
+CREATE TABLE token_chains (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users (username),
+    client_id TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE refresh_tokens (
+    token_hash TEXT PRIMARY KEY,
+    chain TEXT NOT NULL REFERENCES token_chains (id),
+    expires INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE access_tokens (
+    token_hash TEXT PRIMARY KEY,
+    chain TEXT NOT NULL REFERENCES token_chains (id),
+    expires INTEGER NOT NULL
+);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (and on first use create) the database at `path`, in autocommit mode: callers
+    begin their own transactions."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found == 0:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                lines = [line for line in _SCHEMA.splitlines() if not line.startswith("--")]
+                for statement in "\n".join(lines).split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    elif found != SCHEMA_VERSION:
+        conn.close()
+        raise OutpostError(
+            f"The server database has schema version {found}; this build knows "
+            f"{SCHEMA_VERSION}. Use a matching Outpost version."
+        )
+    return conn
+
+
+def transact(conn: sqlite3.Connection, job: Callable[[sqlite3.Connection], T], write: bool) -> T:
+    conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    try:
+        result = job(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return result
+
+
+@contextlib.contextmanager
+def savepoint(conn: sqlite3.Connection, name: str = "entry") -> Iterator[None]:
+    """A nested transaction: undone alone if the block raises."""
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        raise
+    conn.execute(f"RELEASE {name}")
+
+
+class Database:
+    """Runs jobs, each one transaction, on the single thread that owns the connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="server-db")
+        self._conn: sqlite3.Connection | None = None
+        self._executor.submit(self._open).result()
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Database:
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            return cls(data_dir / DATABASE_FILE)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutpostError(f"Cannot open the server database in {data_dir}: {exc}") from exc
+
+    def _open(self) -> None:
+        self._conn = connect(self.path)
+
+    def _run(self, job: Callable[[sqlite3.Connection], T], write: bool) -> T:
+        assert self._conn is not None, "database is closed"
+        started = time.perf_counter()
+        try:
+            return transact(self._conn, job, write)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            if elapsed_ms > SLOW_JOB_MS:
+                logger.warning("slow database job: %.0f ms (write=%s)", elapsed_ms, write)
+
+    async def read(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._run, job, False)
+
+    async def write(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._run, job, True)
+
+    def run_sync(self, job: Callable[[sqlite3.Connection], T], *, write: bool = True) -> T:
+        """For start-up work (seeding) and tools, outside the event loop."""
+        return self._executor.submit(self._run, job, write).result()
+
+    def close(self) -> None:
+        def close_connection() -> None:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+        self._executor.submit(close_connection).result()
+        self._executor.shutdown(wait=True)
