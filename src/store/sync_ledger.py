@@ -36,7 +36,7 @@ from outpost.core.domain import (
     VisitNote,
 )
 from outpost.core.errors import NotFoundError
-from outpost.store import codec, conflicts, records
+from outpost.store import codec, conflicts, records, settling
 from outpost.store.codec import JsonObject
 from outpost.store.connection import transaction
 from outpost.store.outbox import UNSENT_STATES, Action, OutboxState
@@ -191,12 +191,12 @@ class SyncLedger:
             "UPDATE outbox SET base_version = ? WHERE depends_on = ? AND state <> 'done'",
             (version, mutation_id),
         )
-        self._settle_overlay(item.entity_type, item.entity_id, version)
+        settling.settle_overlay(self._conn, item.entity_type, item.entity_id, version)
         if item.action is Action.NOTE_AMEND:
             replaces = item.payload.get("replaces")
             if isinstance(replaces, str):
-                self._settle_superseded(replaces, now)
-        self._prune_done(item)
+                settling.settle_superseded(self._conn, replaces, now)
+        settling.prune_done(self._conn, item.entity_type, item.entity_id, item.seq)
         logger.debug("outbox: %s done (%s v%s)", mutation_id, item.entity_type.value, version)
 
     def release(self, mutation_ids: Sequence[MutationId], error: str) -> None:
@@ -348,65 +348,6 @@ class SyncLedger:
         if found is None:
             raise NotFoundError(f"No queued action {mutation_id} in the local store.")
         return _row(found)
-
-    def _settle_overlay(self, entity_type: EntityType, entity_id: str, version: str) -> None:
-        if records.unsent_count(self._conn, entity_type, entity_id) == 0 and not (
-            self._awaits_amendment(entity_type, entity_id)
-        ):
-            records.drop_overlay(self._conn, entity_type, entity_id)
-        else:
-            self._conn.execute(
-                "UPDATE overlay SET base_version = ? WHERE entity_type = ? AND entity_id = ?",
-                (version, entity_type.value, entity_id),
-            )
-
-    def _awaits_amendment(self, entity_type: EntityType, entity_id: str) -> bool:
-        """Whether the record is a note shown as `amended` by an amendment not yet
-        acknowledged: its overlay stays until then (checked only for such overlays)."""
-        if entity_type is not EntityType.NOTE:
-            return False
-        overlay = records.overlay_data(self._conn, entity_type, entity_id)
-        if overlay is None or overlay.get("status") != "amended":
-            return False
-        (waiting,) = self._conn.execute(
-            f"SELECT count(*) FROM outbox WHERE state IN ({_UNSENT}) AND action = ?"
-            " AND json_extract(payload, '$.replaces') = ?",
-            (Action.NOTE_AMEND.value, entity_id),
-        ).fetchone()
-        return int(waiting) > 0
-
-    def _settle_superseded(self, original_id: str, now: datetime) -> None:
-        """After an amendment is acknowledged, the original (shown as `amended`) has
-        nothing left to send: its overlay becomes the replica's data at the replica's
-        version, so it keeps showing `amended` until a pull brings the server's newer copy.
-        """
-        kind = EntityType.NOTE
-        if records.unsent_count(self._conn, kind, original_id):
-            return
-        overlay = records.overlay_data(self._conn, kind, original_id)
-        replica = records.replica_row(self._conn, kind, original_id)
-        if overlay is None:
-            return
-        if replica is not None:
-            self._conn.execute(
-                "UPDATE replica SET data = ?, updated_at = ?"
-                " WHERE entity_type = ? AND entity_id = ?",
-                (codec.dumps(overlay), codec.time_to_text(now), kind.value, original_id),
-            )
-            records.drop_overlay(self._conn, kind, original_id)
-
-    def _prune_done(self, item: OutboxItem) -> None:
-        """Keep one done row per record (the newest, which later actions may depend on);
-        rows a conflict names are kept for its audit trail."""
-        self._conn.execute(
-            """
-            DELETE FROM outbox
-            WHERE entity_type = ? AND entity_id = ? AND state = 'done' AND seq < ?
-              AND mutation_id NOT IN (
-                  SELECT mutation_id FROM conflict WHERE mutation_id IS NOT NULL)
-            """,
-            (item.entity_type.value, item.entity_id, item.seq),
-        )
 
     def _state(self, key: str) -> str | None:
         with translated():
