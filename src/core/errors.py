@@ -60,6 +60,7 @@ class SyncErrorKind(enum.Enum):
     REJECTED = "rejected"
     CONFLICT = "conflict"
     PROTOCOL = "protocol"
+    BUSY = "busy"  # another sync engine holds this profile
 
 
 class SyncError(OutpostError):

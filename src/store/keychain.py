@@ -124,6 +124,17 @@ class SystemKeychain:
             logger.error("keychain %s did not keep secret %s", type(backend).__name__, name)
             raise KeychainUnavailableError(install_hint())
 
+    def delete(self, name: str) -> None:
+        """Forget `name` (sign-out); nothing happens if it is not there."""
+        backend = self._backend()
+        try:
+            backend.delete_password(self._service, name)
+        except keyring.errors.PasswordDeleteError:
+            return
+        except Exception as exc:
+            self._raise_known(exc, "delete")
+            raise
+
     @staticmethod
     def _backend() -> keyring.backend.KeyringBackend:
         try:

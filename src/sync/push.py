@@ -1,0 +1,294 @@
+"""Push: drain the outbox to the server in `seq` order (DESIGN 4, docs/sync-protocol.md).
+
+Notes go in `batch` Bundles of `PUT DocumentReference/<id>` entries (If-Match of the base
+version when there is one), batches growing 50 -> 500 while healthy and halving on failure.
+Every response entry is read on its own: 2xx acknowledges, 412/409 reads the record back
+(our mutation id on it: the write had landed; else the note conflict rule), 404/410 and
+other 4xx park the action as rejected, 5xx/429 release it for later. Appointment status
+actions go one by one (`status_push`).
+
+Exactly-once without `Idempotency-Key`: a create that is sent again (its earlier attempt may
+have landed) is first looked up; an action whose mutation id is already on the server's
+current version is acknowledged, or, if the clinician changed it since (an autosave rewrote
+the queued payload), re-sent on that version.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from outpost.core.domain import EntityType, VisitNote
+from outpost.core.errors import SyncError, SyncErrorKind
+from outpost.store.outbox import Action
+from outpost.store.sync_ledger import OutboxItem, SyncLedger
+from outpost.sync.client import FhirClient, JsonObject, TransientSyncError
+from outpost.sync.fhir_map import mutation_ids, note_from_fhir, note_to_fhir, version_of
+from outpost.sync.rules import note_conflict_reason, same_note
+from outpost.sync.settle import PushCounts, Settlement
+from outpost.sync.status_push import push_status_change, supersede_original
+from outpost.sync.wire import (
+    EntryResult,
+    Put,
+    batch_bundle,
+    batch_key,
+    parse_batch_response,
+    request_key,
+)
+
+logger = logging.getLogger(__name__)
+
+NOTE = EntityType.NOTE.value
+ROUNDS = 3  # send, read back, re-send on the version read: then wait for the next sync
+NOTE_GONE = "This note no longer exists on the server."
+
+
+class BatchSizer:
+    """Batch size: doubles after each healthy batch up to `maximum`, halves on trouble."""
+
+    def __init__(self, start: int = 50, maximum: int = 500, minimum: int = 1) -> None:
+        self.size = start
+        self.maximum = maximum
+        self.minimum = minimum
+
+    def grow(self) -> None:
+        self.size = min(self.maximum, self.size * 2)
+
+    def shrink(self, sent: int | None = None) -> None:
+        """Halve (or halve what was just sent, to isolate an entry the server refuses)."""
+        self.size = max(self.minimum, (sent if sent is not None else self.size) // 2)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    item: OutboxItem
+    put: Put
+
+
+class Pusher:
+    def __init__(
+        self,
+        client: FhirClient,
+        ledger: SyncLedger,
+        sizer: BatchSizer,
+        *,
+        author: str | None,
+        counts: PushCounts | None = None,
+    ) -> None:
+        self._client = client
+        self._ledger = ledger
+        self.sizer = sizer
+        self._author = author
+        self.counts = counts or PushCounts()
+        self._use_batch = True
+
+    def run(self) -> PushCounts:
+        """Send until nothing sendable is left. Transient failures release their actions
+        and raise `TransientSyncError` (the engine backs off and calls again); the
+        sign-in failing releases the batch and raises too."""
+        self._ledger.recover_inflight()
+        while True:
+            items = self._ledger.claim_batch(self.sizer.size)
+            if not items:
+                return self.counts
+            self.counts.batches += 1
+            settle = Settlement(self._ledger, self.counts, items)
+            try:
+                split = self._push(settle, items)
+            except BaseException as exc:
+                why = exc.kind.value if isinstance(exc, TransientSyncError) else "interrupted"
+                try:
+                    settle.flush()
+                finally:
+                    settle.release_rest(why)
+                if isinstance(exc, TransientSyncError):
+                    self.sizer.shrink()
+                raise
+            settle.flush()
+            if settle.pending:  # defensive: nothing may stay in flight
+                settle.release_rest("not settled")
+            if split:
+                continue
+            if settle.transient:
+                self.sizer.shrink()
+                raise TransientSyncError(
+                    SyncErrorKind.SERVER, "The server could not take some changes yet."
+                )
+            self.sizer.grow()
+
+    def _push(self, settle: Settlement, items: Sequence[OutboxItem]) -> bool:
+        """Settle one claimed batch; True when it was given back to be sent in halves."""
+        notes = [item for item in items if item.entity_type is EntityType.NOTE]
+        for item in items:
+            if item.entity_type is EntityType.APPOINTMENT:
+                push_status_change(self._client, settle, item)
+            elif item.entity_type is not EntityType.NOTE:
+                settle.reject(item, f"Outpost cannot send {item.entity_type.value} changes.")
+        return self._push_notes(settle, notes) if notes else False
+
+    # -- notes -----------------------------------------------------------------------
+
+    def _push_notes(self, settle: Settlement, items: Sequence[OutboxItem]) -> bool:
+        plans: list[_Plan] = []
+        again = {item.mutation_id for item in items if _creates(item) and item.attempts > 1}
+        found = self._client.read_many(
+            NOTE, [item.entity_id for item in items if item.mutation_id in again]
+        )
+        for item in items:
+            if item.mutation_id in again and item.entity_id in found:
+                plan = self._after_readback(settle, item, found[item.entity_id])
+                if plan is not None:
+                    plans.append(plan)
+            else:
+                plans.append(self._plan(item, None if _creates(item) else item.base_version))
+        for round_number in range(ROUNDS):
+            if not plans:
+                return False
+            results = self._send(plans)
+            if results is None:  # the whole batch was refused: isolate the bad entry
+                settle.release([plan.item for plan in plans], "batch refused")
+                settle.transient = False
+                self.sizer.shrink(len(plans))
+                return True
+            plans = self._settle_results(settle, plans, results)
+            logger.debug("notes round %d: %d to re-send", round_number + 1, len(plans))
+        settle.release([plan.item for plan in plans], "the note kept changing on the server")
+        return False
+
+    def _plan(self, item: OutboxItem, if_match: str | None) -> _Plan:
+        note = _note(item)
+        resource = note_to_fhir(note, mutation_id=item.mutation_id, author=self._author)
+        return _Plan(item, Put(NOTE, item.entity_id, resource, if_match))
+
+    def _send(self, plans: list[_Plan]) -> list[EntryResult] | None:
+        self.counts.sent += len(plans)
+        if self._use_batch and len(plans) > 1:
+            bundle = batch_bundle([plan.put for plan in plans])
+            answer = self._client.batch(bundle, idempotency_key=batch_key(bundle))
+            if answer.ok and answer.body is not None:
+                return parse_batch_response(answer.body, len(plans))
+            if answer.ok or answer.status not in (404, 405):
+                logger.warning(
+                    "batch of %d refused as a whole (HTTP %d)", len(plans), answer.status
+                )
+                return None
+            logger.warning("the server takes no batches (HTTP %d): one by one", answer.status)
+            self._use_batch = False
+        results = []
+        for plan in plans:
+            answer = self._client.update(
+                NOTE,
+                plan.put.resource_id,
+                plan.put.resource,
+                if_match=plan.put.if_match,
+                idempotency_key=_single_key(plan),
+            )
+            body = answer.body
+            resource = body if body is not None and body.get("resourceType") == NOTE else None
+            results.append(
+                EntryResult(answer.status, resource, answer.version, answer.diagnostics())
+            )
+        return results
+
+    def _settle_results(
+        self, settle: Settlement, plans: list[_Plan], results: list[EntryResult]
+    ) -> list[_Plan]:
+        """Settle each entry; returns the plans to send again (on a newer version)."""
+        landed: list[OutboxItem] = []  # 2xx without a usable resource: read it
+        clashed: list[OutboxItem] = []  # 412/409: read it and decide
+        for plan, result in zip(plans, results, strict=True):
+            item, status = plan.item, result.status
+            if result.ok and result.resource is not None:
+                self._acknowledge(settle, item, result.resource, result.version)
+            elif result.ok:
+                landed.append(item)
+            elif status in (409, 412):
+                clashed.append(item)
+            elif status in (404, 410):
+                settle.reject(item, NOTE_GONE)
+            elif status is None or status in (401, 408, 429) or status >= 500:
+                settle.release([item], f"entry {status}")
+            else:
+                settle.reject(item, result.diagnostics)
+        if not landed and not clashed:
+            return []
+        found = self._client.read_many(NOTE, [item.entity_id for item in landed + clashed])
+        again: list[_Plan] = []
+        for item in landed:
+            if item.entity_id in found:
+                self._acknowledge(settle, item, found[item.entity_id])
+            else:
+                settle.release([item], "written but not readable")
+        for item in clashed:
+            if item.entity_id not in found:
+                settle.reject(item, NOTE_GONE)
+                continue
+            retry = self._after_readback(settle, item, found[item.entity_id])
+            if retry is not None:
+                again.append(retry)
+        return again
+
+    def _after_readback(
+        self, settle: Settlement, item: OutboxItem, current: JsonObject
+    ) -> _Plan | None:
+        """Decide from the server's current version of the record: acknowledge (our write
+        is there), re-send on it (ours is there, then changed locally), or conflict."""
+        version = version_of(current)
+        server = _mapped(current)
+        if item.mutation_id in mutation_ids(current):
+            if server is not None and same_note(_note(item), server):
+                self._acknowledge(settle, item, current)
+                return None
+            return self._plan(item, version)
+        settle.conflict(
+            item,
+            server_record=server,
+            server_version=version,
+            reason=note_conflict_reason(server),
+        )
+        return None
+
+    def _acknowledge(
+        self,
+        settle: Settlement,
+        item: OutboxItem,
+        resource: JsonObject,
+        etag_version: str | None = None,
+    ) -> None:
+        try:
+            version = version_of(resource)
+        except SyncError:
+            if etag_version is None:
+                settle.release([item], "written without a version")
+                return
+            version = etag_version
+        server = _mapped(resource)
+        record = server if server is not None else _note(item)
+        if item.action is Action.NOTE_AMEND and record.replaces is not None:
+            supersede_original(self._client, record.replaces, item.mutation_id)
+        settle.acknowledge(item, record, version)
+
+
+def _creates(item: OutboxItem) -> bool:
+    """Sent without If-Match: a note the server has never seen, or a new amendment."""
+    return item.action is Action.NOTE_AMEND or item.base_version is None
+
+
+def _note(item: OutboxItem) -> VisitNote:
+    record = item.record()
+    if not isinstance(record, VisitNote):
+        raise TypeError(f"outbox row {item.seq} is not a note action")
+    return record
+
+
+def _mapped(resource: JsonObject) -> VisitNote | None:
+    try:
+        return note_from_fhir(resource)
+    except SyncError:
+        logger.warning("note %s from the server cannot be mapped", resource.get("id"))
+        return None
+
+
+def _single_key(plan: _Plan) -> str:
+    return request_key(plan.item.mutation_id, plan.put.resource)
