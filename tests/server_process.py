@@ -47,7 +47,9 @@ class FhirClient:
     timeout: float = HTTP_TIMEOUT
 
     def url(self, path: str) -> str:
-        return path if path.startswith("http") else f"{self.base_url}/{path.lstrip('/')}"
+        if path.startswith("http"):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}" if path.strip("/") else self.base_url
 
     def request(
         self,

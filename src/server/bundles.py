@@ -166,7 +166,7 @@ def _entries(body: object) -> tuple[str, list[object]]:
     kind = body.get("type")
     if kind not in ("batch", "transaction"):
         raise bad_request("Bundle.type must be 'batch' or 'transaction'.", "Bundle.type")
-    entries = body.get("entry") or []
+    entries = body.get("entry", [])
     if not isinstance(entries, list):
         raise bad_request("Bundle.entry must be a list.", "Bundle.entry")
     if len(entries) > MAX_ENTRIES:

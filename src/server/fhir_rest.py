@@ -152,6 +152,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/fhir/metadata", metadata)
     app.router.add_get("/fhir/.well-known/smart-configuration", smart_configuration)
     app.router.add_post("/fhir", bundle)
+    app.router.add_post("/fhir/", bundle)
     app.router.add_get("/fhir/{type}/_history", history_type)
     app.router.add_get("/fhir/{type}/{id}/_history", history_instance)
     app.router.add_get("/fhir/{type}/{id}/_history/{vid}", vread)

@@ -100,10 +100,13 @@ def _install_signal_handlers(stop: asyncio.Event) -> Callable[[], None]:
 async def serve(config: ServerConfig, *, say: Callable[[str], None] = _say) -> int:
     """Run until SIGTERM/SIGINT. Prints the FHIR base URL (and the demo accounts) once the
     server accepts connections and the demo data is in place."""
-    db = Database.open(config.data_dir)
+    stop = asyncio.Event()
+    remove_handlers = _install_signal_handlers(stop)  # first: a signal during start-up counts
     loop = asyncio.get_running_loop()
     runner: web.AppRunner | None = None
+    db: Database | None = None
     try:
+        db = Database.open(config.data_dir)
         await loop.run_in_executor(None, validation.warm_up)
         app = create_app(db, access_ttl=config.access_ttl)
         runner = web.AppRunner(
@@ -127,17 +130,14 @@ async def serve(config: ServerConfig, *, say: Callable[[str], None] = _say) -> i
         for username, password in demo:
             say(f"Demo account: {username} / {password}")
         say("Ready. Stop with Ctrl+C.")
-        stop = asyncio.Event()
-        remove_handlers = _install_signal_handlers(stop)
-        try:
-            await stop.wait()
-        finally:
-            remove_handlers()
+        await stop.wait()
         logger.info("server stopping")
         sys.stdout.flush()
     finally:
+        remove_handlers()
         if runner is not None:
             await runner.cleanup()
-        db.close()
+        if db is not None:
+            db.close()
     logger.info("server stopped")
     return 0
