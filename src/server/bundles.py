@@ -221,7 +221,7 @@ def _transaction(ctx: Context, entries: list[object]) -> Answer:
         except FhirError as error:
             where = f"Bundle.entry[{index}]"
             note = Issue("processing", f"{where} failed, so the transaction changed nothing.")
-            raise FhirError(error.status, [note, *error.issues], error.headers) from error
+            raise FhirError(error.status, [note, *error.issues]) from error
         results[index] = _response_entry(ctx, answer)
     ordered = [results[index] for index in range(len(requests))]
     return Answer(HTTPStatus.OK, _response_bundle("transaction-response", ordered))

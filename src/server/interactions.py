@@ -198,7 +198,7 @@ def history(ctx: Context, type_: str, id_: str | None, items: Sequence[tuple[str
         elif name == "_count":
             if not raw.isdigit():
                 raise bad_request("'_count' must be a whole number.", "_count")
-            count = min(int(raw), search.MAX_COUNT)
+            count = max(1, min(int(raw), search.MAX_COUNT))
         elif name == "_cursor":
             last, _, seq = raw.partition(".")
             if not (last.isdigit() and seq.isdigit()):
