@@ -19,6 +19,7 @@ from aiohttp import web
 from outpost.server import accounts, tokens
 from outpost.server.accounts import Account
 from outpost.server.app import state
+from outpost.server.capability import GRANT_TYPES
 from outpost.server.tokens import CLIENT_ID, DEFAULT_SCOPE, Refused, TokenSet
 
 logger = logging.getLogger(__name__)
@@ -189,6 +190,9 @@ async def token(request: web.Request) -> web.Response:
         return _oauth_error(Refused("invalid_request", "A parameter is repeated or not text."))
     values = found
     grant = values.get("grant_type", "")
+    if grant not in GRANT_TYPES:
+        supported = ", ".join(GRANT_TYPES)
+        return _oauth_error(Refused("unsupported_grant_type", f"grant_type: one of {supported}."))
     shared = state(request)
     now, ttl = shared.clock(), shared.access_ttl
     client_id = values.get("client_id")
@@ -205,16 +209,13 @@ async def token(request: web.Request) -> web.Response:
     elif grant == "refresh_token":
         presented = values.get("refresh_token", "")
         result = await shared.db.write(lambda conn: tokens.refresh(conn, presented, now, ttl))
-    elif grant == "password":
+    else:  # password
         account = await _sign_in(request, values.get("username", ""), values.get("password", ""))
         if account is None:
             return _oauth_error(Refused("invalid_grant", "The user name or password is wrong."))
         scope = values.get("scope") or DEFAULT_SCOPE
         signed_in = account
         result = await shared.db.write(lambda conn: tokens.issue(conn, signed_in, scope, now, ttl))
-    else:
-        supported = "authorization_code, refresh_token, password"
-        return _oauth_error(Refused("unsupported_grant_type", f"grant_type: one of {supported}."))
     if isinstance(result, TokenSet):
         logger.info("tokens issued: grant=%s", grant)
     return _token_answer(result)

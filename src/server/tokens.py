@@ -192,6 +192,8 @@ def authenticate(conn: sqlite3.Connection, access_token: str, now: int) -> Accou
 
 
 def prune(conn: sqlite3.Connection, now: int) -> None:
-    """Drop expired codes and access tokens (refresh tokens stay: they detect reuse)."""
+    """Drop what has expired. Used refresh tokens stay until they expire: presenting one
+    is how a leak is detected."""
     conn.execute("DELETE FROM auth_codes WHERE expires <= ?", (now - 3600 * _SECOND,))
     conn.execute("DELETE FROM access_tokens WHERE expires <= ?", (now,))
+    conn.execute("DELETE FROM refresh_tokens WHERE expires <= ?", (now,))

@@ -172,6 +172,9 @@ def test_password_grant_answers_with_tokens_and_the_practitioner(server: Running
     )
     assert unknown_client.status_code == 401
     assert unknown_client.json()["error"] == "invalid_client"
+    implicit = _token(server, grant_type="implicit", client_id="outpost-desktop")
+    assert implicit.status_code == 400
+    assert implicit.json()["error"] == "unsupported_grant_type"
 
 
 def test_refresh_tokens_rotate_and_reuse_revokes_the_whole_sign_in(
