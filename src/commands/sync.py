@@ -207,16 +207,17 @@ def _fail(message: str) -> None:
 
 
 def _print_report(report: SyncReport) -> None:
-    if report.sent or report.acknowledged:
+    handled = report.acknowledged + report.conflicts + report.rejected
+    if handled:
         print(
-            f"Sent {report.acknowledged} change(s) to the server; "
-            f"{report.conflicts} conflict(s), {report.rejected} refused."
+            f"Sent {handled} change(s): {report.acknowledged} accepted, "
+            f"{report.conflicts} in conflict, {report.rejected} refused."
         )
     else:
         print("Nothing to send.")
-    received = ", ".join(f"{report.pulled.get(kind, 0)} {words}" for kind, words in _TYPE_WORDS)
-    print(f"Received: {received}.")
-    print(f"Done in {report.duration_s:.1f} s.")
+    updated = ", ".join(f"{report.written.get(kind, 0)} {words}" for kind, words in _TYPE_WORDS)
+    print(f"Updated from the server: {updated}.")
+    print(f"Done in {report.duration_s:.2f} s.")
     if report.clock_skewed and report.clock_skew_s is not None:
         minutes = abs(report.clock_skew_s) / 60
         side = "behind" if report.clock_skew_s > 0 else "ahead of"
