@@ -49,11 +49,20 @@ class SessionTokens:
     user: str | None = None
     practitioner_id: str | None = None
     revocation_endpoint: str | None = None
+    issued_at: datetime | None = None
 
     def to_json(self) -> str:
         data = asdict(self)
         data["expires_at"] = self.expires_at.isoformat()
+        data["issued_at"] = None if self.issued_at is None else self.issued_at.isoformat()
         return json.dumps(data, sort_keys=True)
+
+    def refresh_due(self, now: datetime, leeway: timedelta) -> bool:
+        """Whether to refresh before the next request: within `leeway` of the expiry, or
+        half-way through the lifetime of a token shorter than twice the leeway."""
+        if self.issued_at is not None:
+            leeway = min(leeway, (self.expires_at - self.issued_at) / 2)
+        return self.expires_at - leeway <= now
 
     @classmethod
     def from_json(cls, text: str) -> SessionTokens:
@@ -61,6 +70,8 @@ class SessionTokens:
         if not isinstance(data, dict):
             raise ValueError("session is not a JSON object")
         data["expires_at"] = datetime.fromisoformat(data["expires_at"])
+        if data.get("issued_at"):
+            data["issued_at"] = datetime.fromisoformat(data["issued_at"])
         return cls(**data)
 
     def __repr__(self) -> str:  # never print tokens by accident
@@ -177,6 +188,7 @@ def tokens_from_response(
         if isinstance(refresh, str)
         else (previous.refresh_token if previous else None),
         expires_at=now + timedelta(seconds=lifetime),
+        issued_at=now,
         user=user if user is not None else (previous.user if previous else None),
         practitioner_id=practitioner_from(body) or (previous.practitioner_id if previous else None),
         revocation_endpoint=revocation_endpoint
@@ -244,7 +256,8 @@ class TokenManager:
         return self._tokens
 
     def access_token(self) -> str:
-        if self._tokens.expires_at - self._leeway <= self._clock() and self._tokens.refresh_token:
+        due = self._tokens.refresh_due(self._clock(), self._leeway)
+        if due and self._tokens.refresh_token:
             return self.refresh()
         return self._tokens.access_token
 

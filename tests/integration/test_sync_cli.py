@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -176,18 +177,60 @@ def test_an_expired_access_token_is_refreshed_transparently(
     assert after.refresh_token != before.refresh_token  # rotated, and kept
 
 
-def test_short_lived_tokens_are_refreshed_before_they_expire(tmp_path: Path) -> None:
-    with running_server(tmp_path, token_ttl=5, name="short-ttl") as server:
+def test_a_token_past_its_expiry_is_refreshed_before_use(
+    tmp_path: Path, server: RunningServer
+) -> None:
+    home = tmp_path / "profile"
+    login(home, server)
+    before = _replace_tokens(home, expires_at=datetime.now(UTC) - timedelta(minutes=1))
+    result = sync(home)
+    assert result.returncode == 0, result.stderr
+    after = stored_tokens(home).load()
+    assert after is not None
+    assert after.refresh_token != before.refresh_token
+    assert after.expires_at > datetime.now(UTC)
+
+
+def _wait_until_refused(server: RunningServer, access_token: str) -> None:
+    """Poll (not sleep) until the server no longer takes the token."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        answer = requests.get(
+            f"{server.base_url}/Patient",
+            params={"_count": "1"},
+            headers={"Authorization": f"Bearer {access_token}"},
+            timeout=10,
+        )
+        if answer.status_code == 401:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the short-lived token never expired")
+
+
+def test_a_token_that_expires_on_the_server_mid_use_is_refreshed_transparently(
+    tmp_path: Path,
+) -> None:
+    with running_server(tmp_path, token_ttl=1, name="short-ttl") as server:
         home = tmp_path / "profile"
         login(home, server)
-        first = stored_tokens(home).load()
-        for _ in range(2):
-            result = sync(home)
-            assert result.returncode == 0, result.stderr
-        last = stored_tokens(home).load()
-        assert first is not None
-        assert last is not None
-        assert last.refresh_token != first.refresh_token
+        # The workstation believes its token is good for an hour; the server disagrees.
+        tokens = _replace_tokens(home, expires_at=datetime.now(UTC) + timedelta(hours=1))
+        _wait_until_refused(server, tokens.access_token)
+        (note_id,) = add_notes(home, today_appointment_after_sync(home), "sent after refresh")
+        result = sync(home)
+        assert result.returncode == 0, result.stderr
+        after = stored_tokens(home).load()
+        assert after is not None
+        assert after.refresh_token != tokens.refresh_token
+        assert note_id in {note["id"] for note in server_notes(server)}
+
+
+def today_appointment_after_sync(home: Path) -> str:
+    """The first appointment of today, pulling the schedule first if it is empty."""
+    result = run_outpost(home, "schedule", "--json")
+    if not json.loads(result.stdout)["appointments"]:
+        assert sync(home).returncode == 0
+    return today_appointment(home)
 
 
 def test_a_refused_refresh_pauses_sync_and_keeps_the_outbox(

@@ -3,6 +3,7 @@ rotating refresh with the keychain written before the new token is used."""
 
 from __future__ import annotations
 
+import dataclasses
 import string
 import threading
 import urllib.error
@@ -264,6 +265,19 @@ def test_an_expiring_token_is_refreshed_before_use() -> None:
     form = parse_qs(str(transport.requests[0].body))
     assert form["grant_type"] == ["refresh_token"]
     assert form["refresh_token"] == ["r1"]
+
+
+def test_short_lived_tokens_are_refreshed_half_way_not_on_every_request() -> None:
+    tokens = dataclasses.replace(
+        session_tokens(NOW + timedelta(seconds=10)), issued_at=NOW - timedelta(seconds=1)
+    )
+    manager = manager_for(FakeTransport(), FakeKeychain(), tokens)
+    assert manager.access_token() == "a1"  # 1 s into a 11 s token: no refresh yet
+    assert tokens.refresh_due(NOW + timedelta(seconds=5), timedelta(seconds=30))
+    assert not session_tokens().refresh_due(NOW, timedelta(seconds=30))
+    assert session_tokens().refresh_due(
+        NOW + timedelta(minutes=4, seconds=31), timedelta(seconds=30)
+    )
 
 
 def test_a_refused_refresh_pauses_sync_and_keeps_the_keychain() -> None:
