@@ -166,9 +166,9 @@ class Pusher:
         if self._use_batch and len(plans) > 1:
             bundle = batch_bundle([plan.put for plan in plans])
             answer = self._client.batch(bundle, idempotency_key=batch_key(bundle))
-            if answer.ok and answer.body is not None:
-                return parse_batch_response(answer.body, len(plans))
-            if answer.ok or answer.status not in (404, 405):
+            if answer.ok:  # no body at all is as unreadable as a wrong one
+                return parse_batch_response(answer.body or {}, len(plans))
+            if answer.status not in (404, 405):
                 logger.warning(
                     "batch of %d refused as a whole (HTTP %d)", len(plans), answer.status
                 )
