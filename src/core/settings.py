@@ -166,10 +166,10 @@ def load_settings(
     values: dict[str, Any] = {}
     _apply(values, _read_toml(policy), f"policy file {policy}")
     _apply(values, _read_toml(profile.config_file), f"settings file {profile.config_file}")
+    # Only OUTPOST_<KEY> for a known key is a setting; other OUTPOST_* variables belong to
+    # the tooling around Outpost (keychain sessions, test harnesses) and are left alone.
     from_env = {
-        name.removeprefix("OUTPOST_").lower(): value
-        for name, value in env.items()
-        if name.startswith("OUTPOST_") and name not in ("OUTPOST_HOME", "OUTPOST_POLICY_FILE")
+        key: env[f"OUTPOST_{key.upper()}"] for key in _FIELDS if f"OUTPOST_{key.upper()}" in env
     }
     _apply(values, from_env, "environment (OUTPOST_*)")
     _apply(values, overrides or {}, "command line (--set)")

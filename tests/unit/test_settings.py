@@ -101,3 +101,9 @@ def test_shipped_policy_template_is_valid(tmp_path: Path) -> None:
     settings = load_settings(home=tmp_path, environ={}, policy_file=template)
     assert settings.idle_lock_minutes == 5
     assert settings.server_url == "https://fhir.example-health.org/fhir"
+
+
+def test_other_outpost_variables_are_not_settings(tmp_path: Path) -> None:
+    env = {"OUTPOST_KEYRING_DIR": "/somewhere", "OUTPOST_LOG_LEVEL": "debug"}
+    settings = load_settings(home=tmp_path, environ=env, policy_file=tmp_path / "none.toml")
+    assert settings.log_level == "DEBUG"
