@@ -16,19 +16,24 @@ from importlib import resources
 from types import TracebackType
 
 from PySide6.QtGui import QIcon
+from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outpost.core.errors import OutpostError
-from outpost.core.ports import ClinicStore
+from outpost.core.ports import ClinicStore, SyncPort
 from outpost.core.runtime import Runtime
 from outpost.core.settings import Settings
 from outpost.core.worker import StoreWorker
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
+from outpost.store.store import Store
+from outpost.sync.service import SyncService
+from outpost.sync.tokens import TokenStore, read_profile_id
 from outpost.ui.bridge import Bridge
 from outpost.ui.garbage import MainThreadGarbageCollector
 from outpost.ui.main_window import MainWindow
 from outpost.ui.qt_logging import install_qt_message_handler
+from outpost.ui.sync_controller import SyncController
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +86,27 @@ def _install_crash_handler(window: MainWindow) -> None:
     sys.excepthook = handle
 
 
+def _sync_service(store: ClinicStore, settings: Settings, keychain: SystemKeychain) -> SyncPort:
+    """Built on the store worker: the service uses the store's connection there."""
+    assert isinstance(store, Store)
+    tokens = TokenStore(keychain, read_profile_id(settings.profile.data_dir))
+    return SyncService(store, settings.profile, tokens)
+
+
+def _watch_network(sync: SyncController) -> None:
+    """Sync soon after the network comes back, where the OS tells us (else backoff does)."""
+    if not QNetworkInformation.loadDefaultBackend():
+        logger.info("no network-information backend; relying on retry backoff")
+        return
+    info = QNetworkInformation.instance()
+
+    def changed(reachability: QNetworkInformation.Reachability) -> None:
+        if reachability == QNetworkInformation.Reachability.Online:
+            sync.reconnected()
+
+    info.reachabilityChanged.connect(changed)
+
+
 def run_app(
     settings: Settings,
     *,
@@ -110,12 +136,16 @@ def run_app(
     runtime = Runtime()
     runtime.start()
     bridge = Bridge(worker, runtime)
+    service = worker.submit(lambda store: _sync_service(store, settings, keychain), timeout=30)
+    sync = SyncController(bridge, service.result())
     window = MainWindow(
         bridge,
         autosave_ms=settings.autosave_ms,
         today=today,
         profile_label=str(settings.profile.data_dir),
+        sync=sync,
     )
+    _watch_network(sync)
     _install_crash_handler(window)
     # Ctrl+C in the terminal or a service manager's SIGTERM: quit cleanly, saving the draft.
     # Python runs the handler the next time it gets control (the collector's timer ticks).
@@ -123,10 +153,13 @@ def run_app(
     signal.signal(signal.SIGTERM, lambda *_: app.quit())
     window.show()
     logger.info("main window shown")
+    sync.start()
     try:
         code = app.exec()
     finally:
+        sync.stop()
         window.flush()
+        worker.submit(lambda _store: service.result().close(), timeout=30)
         bridge.shutdown()
         runtime.shutdown()
         worker.close()

@@ -21,6 +21,7 @@ from outpost.core.domain import (
     ScheduleItem,
     VisitNote,
 )
+from outpost.core.sync_state import SyncSummary, SyncTrigger
 
 
 class ClinicStore(Protocol):
@@ -59,5 +60,23 @@ class ClinicStore(Protocol):
     def amend_note(self, note_id: NoteId, text: str, reason: str) -> VisitNote: ...
 
     def outbox_status(self) -> OutboxStatus: ...
+
+    def close(self) -> None: ...
+
+
+class SyncPort(Protocol):
+    """Syncing as the app drives it. Every method runs on the store worker thread."""
+
+    def request(self, trigger: SyncTrigger) -> None:
+        """Note why a sync is wanted; the scheduler decides when."""
+        ...
+
+    def run_if_due(self) -> SyncSummary | None:
+        """Run one sync if one is due; None when nothing was due."""
+        ...
+
+    def seconds_until_due(self) -> float | None:
+        """When the next sync is due, or None while paused (signed out)."""
+        ...
 
     def close(self) -> None: ...

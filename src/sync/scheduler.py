@@ -19,15 +19,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from outpost.core.sync_state import SyncTrigger
 from outpost.sync.backoff import Backoff
 
-
-class Trigger(enum.Enum):
-    STARTUP = "startup"
-    NOTE_SIGNED = "note-signed"
-    RECONNECTED = "reconnected"
-    ON_DEMAND = "on-demand"
-    SIGNED_IN = "signed-in"
+Trigger = SyncTrigger  # the app's reasons to sync (outpost.core.sync_state)
 
 
 class Outcome(enum.Enum):

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from outpost.core.domain import OutboxStatus, ScheduleItem
+from outpost.core.sync_state import SyncSummary
 from outpost.ui.appointment_header import AppointmentHeaderWidget
 from outpost.ui.bridge import Bridge
 from outpost.ui.note_editor import NoteEditorWidget
 from outpost.ui.schedule_panel import SchedulePanelWidget
+from outpost.ui.sync_controller import SyncController, summary_text
 
 ERROR_MESSAGE_MS = 30_000
 
@@ -37,9 +39,11 @@ class MainWindow(QMainWindow):
         autosave_ms: int,
         today: Callable[[], date] = date.today,
         profile_label: str = "",
+        sync: SyncController | None = None,
     ) -> None:
         super().__init__()
         self._bridge = bridge
+        self._sync = sync
         self.setWindowTitle(self.tr("Outpost"))
         self.setAccessibleName(self.tr("Outpost"))
         self.resize(1200, 720)
@@ -72,6 +76,11 @@ class MainWindow(QMainWindow):
         self._sync_label.setAccessibleName(self.tr("Sync status"))
         self.statusBar().setAccessibleName(self.tr("Status bar"))
         self.statusBar().addPermanentWidget(self._sync_label)
+        self._connection_label = QLabel(self.tr("Not synced yet"))
+        self._connection_label.setObjectName("connectionState")
+        self._connection_label.setAccessibleName(self.tr("Connection to the server"))
+        if sync is not None:
+            self.statusBar().addPermanentWidget(self._connection_label)
         if profile_label:
             profile = QLabel(self.tr("Profile: {profile}").format(profile=profile_label))
             profile.setObjectName("profileLabel")
@@ -83,6 +92,10 @@ class MainWindow(QMainWindow):
         self.editor.sig_notes_changed.connect(self.refresh_sync_summary)
         self.editor.sig_error_reported.connect(self.show_error)
         bridge.sig_error_reported.connect(self.show_error)
+        if sync is not None:
+            self.editor.sig_note_signed.connect(sync.note_signed)
+            sync.sig_summary_changed.connect(self._on_sync_summary_changed)
+            sync.sig_synced.connect(self.schedule.reload)
 
         self.schedule.reload()
         self.refresh_sync_summary()
@@ -118,6 +131,12 @@ class MainWindow(QMainWindow):
         self.action_today = self._action(
             day_menu, self.tr("&Today"), [QKeySequence("Ctrl+T")], self.schedule.go_today
         )
+        if self._sync is not None:
+            sync_menu = menu_bar.addMenu(self.tr("&Sync"))
+            sync_menu.setAccessibleName(self.tr("Sync menu"))
+            self.action_sync_now = self._action(
+                sync_menu, self.tr("Sync &now"), [QKeySequence("F5")], self._sync.sync_now
+            )
 
     def _action(
         self,
@@ -155,6 +174,10 @@ class MainWindow(QMainWindow):
     def sync_summary(self) -> str:
         return self._sync_label.text()
 
+    @property
+    def connection_summary(self) -> str:
+        return self._connection_label.text()
+
     # --- slots and events ------------------------------------------------------------
 
     def _on_schedule_appointment_selected(self, item: ScheduleItem | None) -> None:
@@ -168,6 +191,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("Select an appointment first, then start a note."), ERROR_MESSAGE_MS
             )
+
+    def _on_sync_summary_changed(self, summary: SyncSummary) -> None:
+        self._connection_label.setText(summary_text(summary))
+        self.refresh_sync_summary()
 
     def _on_outbox_status_loaded(self, status: OutboxStatus) -> None:
         parts = []

@@ -41,6 +41,7 @@ class NoteEditorWidget(QWidget):
     """Notes of the selected appointment; drafts autosave, signed notes are read-only."""
 
     sig_notes_changed = Signal()  # a note was written: counts of unsent changes moved
+    sig_note_signed = Signal()  # a note was signed (a reason to sync soon)
     sig_error_reported = Signal(str)  # a failure not shown in this widget (status bar)
 
     def __init__(self, bridge: Bridge, *, autosave_ms: int, parent: QWidget | None = None):
@@ -375,6 +376,7 @@ class NoteEditorWidget(QWidget):
         )
 
     def _on_controller_signed(self, note: VisitNote) -> None:
+        self.sig_note_signed.emit()
         self._shown = note
         self._show_text(note.text, read_only=True)
         self._set_state(self._state_text(note))
