@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -227,3 +230,22 @@ def test_module_entry_point_and_version(tmp_path: Path) -> None:
     result = run_outpost(tmp_path / "profile", "--version")
     assert result.returncode == 0
     assert result.stdout.startswith("outpost ")
+
+
+def test_a_closed_pipe_is_not_an_error(seeded: Path) -> None:
+    """`outpost note list | head`: the reader leaving early is not an error of ours."""
+    added = run_outpost(seeded, "note", "add", "--appointment", APPOINTMENT.id, "--text", "x")
+    assert added.returncode == 0, added.stderr
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is already gone
+    writer = subprocess.run(
+        [sys.executable, "-m", "outpost", "--home", str(seeded), "note", "list", "--json"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    os.close(write_end)
+    assert writer.stderr == ""
+    assert writer.returncode == 141
