@@ -1,6 +1,7 @@
 """A fault-injecting HTTP proxy for sync tests: sits between the client and `outpost server`
-on 127.0.0.1 and, on request, loses responses, fails, stalls, truncates or impersonates a
-captive portal. Runs its own asyncio loop in a daemon thread."""
+on 127.0.0.1 and, on request, loses responses, fails, stalls, truncates, impersonates a
+captive portal or runs a test's function while a request is in the air. Runs its own
+asyncio loop in a daemon thread."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -41,7 +43,10 @@ class Fault:
     - "partial-batch": forward only the first `keep` entries of a batch, then answer `status`
     - "truncate": forward, then send half of the response body and reset the connection
     - "hang": accept the request and never answer (until the proxy stops)
+    - "hang-after": forward (the server commits), then never answer (until the proxy stops)
     - "portal": answer 200 with an HTML login page (a captive portal)
+    - "callback": call `callback()` (in a worker thread, the request held), then forward;
+      for changes made while a request is in flight
     """
 
     kind: str
@@ -52,6 +57,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
     keep: int = 0
+    callback: Callable[[], None] | None = None
     hits: int = 0
 
     def matches(self, request: web.Request) -> bool:
@@ -82,7 +88,7 @@ class FaultProxy:
         self.faults: list[Fault] = []
         self.seen: list[Seen] = []
         self.random_fault: Callable[[web.Request], Fault | None] | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._stopping: asyncio.Event | None = None
@@ -152,6 +158,21 @@ class FaultProxy:
             self.seen.append(
                 Seen(request.method, request.path, status, fault.kind if fault else None)
             )
+            self._lock.notify_all()
+
+    def wait_for(self, wanted: Callable[[Seen], bool], timeout: float = 60.0) -> Seen:
+        """Block until a request matching `wanted` has been seen (a hanging or lost one is
+        seen once the proxy holds it); AssertionError after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = next((seen for seen in self.seen if wanted(seen)), None)
+                if found is not None:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no such request within {timeout:g} s: {self.seen}")
+                self._lock.wait(left)
 
     # --- proxying -----------------------------------------------------------------
 
@@ -180,12 +201,14 @@ class FaultProxy:
             await asyncio.sleep(self.delay)
         fault = self._take_fault(request)
         kind = fault.kind if fault else None
-        if fault is None or kind in ("lose", "after", "truncate"):
+        if kind == "callback" and fault is not None and fault.callback is not None:
+            await asyncio.to_thread(fault.callback)
+        if fault is None or kind in ("lose", "after", "truncate", "hang-after", "callback"):
             status, headers, data = await self._forward(request, body)
         elif kind == "partial-batch":
             status, headers, data = await self._forward(request, _first_entries(body, fault.keep))
-        if fault is None:
-            self._record(request, status, None)
+        if fault is None or kind == "callback":
+            self._record(request, status, fault)
             return web.Response(status=status, headers=headers, body=data)
         if kind in ("status", "after", "partial-batch"):
             self._record(request, fault.status, fault)
@@ -193,7 +216,7 @@ class FaultProxy:
         if kind == "portal":
             self._record(request, 200, fault)
             return web.Response(status=200, text=PORTAL_PAGE, content_type="text/html")
-        if kind == "hang":
+        if kind in ("hang", "hang-after"):
             assert self._stopping is not None
             self._record(request, None, fault)
             await self._stopping.wait()

@@ -11,7 +11,7 @@ import pytest
 import requests
 from aiohttp import web
 
-from tests.fault_proxy import Fault, FaultProxy
+from tests.fault_proxy import Fault, FaultProxy, Seen
 
 
 class Upstream:
@@ -127,3 +127,28 @@ def test_partial_batch_applies_only_the_first_entries(pair: tuple[Upstream, Faul
     assert response.status_code == 500
     assert upstream.batch_sizes == [2]
     assert [seen.fault for seen in proxy.seen] == ["partial-batch"]
+
+
+def test_hang_after_commit_and_a_callback_while_the_request_is_held(
+    pair: tuple[Upstream, FaultProxy],
+) -> None:
+    upstream, proxy = pair
+    proxy.add(Fault("hang-after", path="/write"))
+    with pytest.raises(requests.ReadTimeout):
+        requests.post(f"{proxy.origin}/fhir/write", timeout=(5, 0.3))
+    assert proxy.wait_for(lambda seen: seen.fault == "hang-after", timeout=10).status is None
+    assert upstream.commits == 1, "the server committed although no answer ever came"
+
+    commits_seen_by_callback: list[int] = []
+    proxy.add(
+        Fault(
+            "callback",
+            path="/write",
+            callback=lambda: commits_seen_by_callback.append(upstream.commits),
+        )
+    )
+    assert requests.post(f"{proxy.origin}/fhir/write", timeout=5).json()["commits"] == 2
+    assert commits_seen_by_callback == [1], "the callback runs before the request is forwarded"
+    assert proxy.seen[-1] == Seen("POST", "/fhir/write", 200, "callback")
+    with pytest.raises(AssertionError, match="no such request"):
+        proxy.wait_for(lambda seen: seen.method == "DELETE", timeout=0.1)
