@@ -4,6 +4,7 @@ signed in to a real `outpost server` (or a proxy in front of it) with the passwo
 from __future__ import annotations
 
 import base64
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from outpost.store.keychain import SystemKeychain
 from outpost.store.store import Store
 from outpost.store.sync_ledger import SyncLedger
 from outpost.sync.auth import discover, password_login
-from outpost.sync.client import FhirClient
+from outpost.sync.client import FhirClient, Timeouts
 from outpost.sync.engine import EngineOptions, SyncEngine, SyncReport
 from outpost.sync.lock import SyncLock
 from outpost.sync.tokens import TokenManager, TokenStore
@@ -72,6 +73,7 @@ def workstation(
     user: str = USER,
     session: requests.Session | None = None,
     options: EngineOptions | None = None,
+    timeouts: Timeouts | None = None,
 ) -> Iterator[Workstation]:
     """A signed-in workstation on profile `home`; sleeps are recorded, never slept."""
     http = session or requests.Session()
@@ -80,7 +82,7 @@ def workstation(
     tokens = password_login(http, info, user, server.users[user])
     manager = TokenManager(TokenStore(FakeKeychain(), "test-profile"), tokens, http)
     store = open_store(Profile.at(home), SystemKeychain())
-    client = FhirClient(url, http, manager)
+    client = FhirClient(url, http, manager, timeouts=timeouts)
     ledger = SyncLedger(store)
     sleeps: list[float] = []
     engine = SyncEngine(
@@ -113,13 +115,32 @@ def note_text(resource: dict[str, Any]) -> str:
 
 def server_notes(server: RunningServer, user: str = USER) -> list[dict[str, Any]]:
     """Every DocumentReference the server holds for the clinic (all pages)."""
+    return server_resources(server, "DocumentReference", user)
+
+
+def server_resources(
+    server: RunningServer, resource_type: str, user: str = USER
+) -> list[dict[str, Any]]:
+    """The current version of every `resource_type` the server holds for the clinic."""
+    return _all_pages(server, resource_type, {"_count": "500"}, user)
+
+
+def history_counts(server: RunningServer, resource_type: str, user: str = USER) -> Counter[str]:
+    """How many versions of each `resource_type` resource the server has ever stored."""
+    history = _all_pages(server, f"{resource_type}/_history", {"_count": "500"}, user)
+    return Counter(resource["id"] for resource in history)
+
+
+def _all_pages(
+    server: RunningServer, path: str, params: dict[str, str], user: str
+) -> list[dict[str, Any]]:
     client = server.client(user)
     found: list[dict[str, Any]] = []
-    response = client.get("DocumentReference", _count="500")
+    response = client.get(path, **params)
     while True:
         assert response.status_code == 200, response.text
         bundle = response.json()
-        found += [entry["resource"] for entry in bundle.get("entry", [])]
+        found += [entry["resource"] for entry in bundle.get("entry", []) if "resource" in entry]
         following = [link["url"] for link in bundle.get("link", []) if link["relation"] == "next"]
         if not following:
             return found

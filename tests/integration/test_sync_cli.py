@@ -20,7 +20,7 @@ from outpost.store.keychain import SystemKeychain
 from outpost.sync.lock import SyncLock
 from outpost.sync.tokens import SessionTokens, TokenStore, read_profile_id
 from tests.fault_proxy import FaultProxy
-from tests.integration.cli_helpers import run_outpost
+from tests.integration.cli_helpers import login, run_outpost, status
 from tests.integration.sync_helpers import USER, note_text, server_notes
 from tests.server_process import RunningServer, running_server
 
@@ -31,21 +31,6 @@ EXIT_ATTENTION = 3
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     with running_server(tmp_path_factory.mktemp("sync-cli")) as running:
         yield running
-
-
-def login(home: Path, server: RunningServer, *, url: str | None = None) -> Any:
-    result = run_outpost(
-        home,
-        "login",
-        "--server",
-        url or server.base_url,
-        "--user",
-        USER,
-        "--password-stdin",
-        stdin=server.users[USER] + "\n",
-    )
-    assert result.returncode == 0, result.stderr
-    return result
 
 
 def sync(home: Path) -> Any:
@@ -62,13 +47,6 @@ def today_appointment(home: Path) -> str:
     appointments = json.loads(result.stdout)["appointments"]
     assert appointments, "the demo seed books appointments today"
     return str(appointments[0]["id"])
-
-
-def status(home: Path) -> dict[str, Any]:
-    result = run_outpost(home, "status", "--json")
-    assert result.returncode == 0, result.stderr
-    report: dict[str, Any] = json.loads(result.stdout)
-    return report
 
 
 def add_notes(home: Path, appointment: str, *texts: str) -> list[str]:
