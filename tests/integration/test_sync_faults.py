@@ -146,21 +146,27 @@ def test_a_truncated_answer_is_a_network_failure_and_is_retried(
         ids = _notes(ws, "x", "y")
         proxy.add(Fault("truncate", method="POST", path=BATCH))
         assert ws.sync().acknowledged == 2
+        assert ws.store.outbox_status().pending == 0
     _exactly_once(server, ids)
+    assert all(versions(server, f"DocumentReference/{i}") == 1 for i in ids)
 
 
+@pytest.mark.parametrize("status", [429, 503])
 def test_retry_after_from_a_busy_server_is_honoured(
-    tmp_path: Path, server: RunningServer, proxy: FaultProxy
+    tmp_path: Path, server: RunningServer, proxy: FaultProxy, status: int
 ) -> None:
     with workstation(tmp_path / "a", server, base_url=f"{proxy.origin}/fhir") as ws:
         ws.sync()
         ids = _notes(ws, "p", "q")
         proxy.add(
-            Fault("status", method="POST", path=BATCH, status=503, headers={"Retry-After": "7"})
+            Fault("status", method="POST", path=BATCH, status=status, headers={"Retry-After": "7"})
         )
-        assert ws.sync().acknowledged == 2
+        report = ws.sync()
+        assert (report.acknowledged, report.conflicts, report.rejected) == (2, 0, 0)
         assert ws.sleeps == [7.0]
+        assert ws.store.outbox_status().pending == 0
     _exactly_once(server, ids)
+    assert all(versions(server, f"DocumentReference/{i}") == 1 for i in ids)
 
 
 def test_a_server_that_keeps_failing_ends_the_run_and_keeps_the_work(
@@ -168,13 +174,14 @@ def test_a_server_that_keeps_failing_ends_the_run_and_keeps_the_work(
 ) -> None:
     with workstation(tmp_path / "a", server, base_url=f"{proxy.origin}/fhir") as ws:
         ws.sync()
-        _notes(ws, "kept 1", "kept 2")
+        ids = _notes(ws, "kept 1", "kept 2")
         proxy.add(Fault("status", method="POST", path=BATCH, status=500, times=100))
         with pytest.raises(Exception, match="busy or failing"):
             ws.sync()
         assert len(ws.sleeps) == 3  # EngineOptions.max_retries
         assert ws.store.outbox_status().pending == 2
         assert ws.ledger.counts()["inflight"] == 0
+    assert not set(ids) & {note["id"] for note in server_notes(server)}
 
 
 def test_a_captive_portal_is_offline_and_nothing_is_sent(
@@ -182,7 +189,7 @@ def test_a_captive_portal_is_offline_and_nothing_is_sent(
 ) -> None:
     with workstation(tmp_path / "a", server, base_url=f"{proxy.origin}/fhir") as ws:
         ws.sync()
-        _notes(ws, "waiting")
+        ids = _notes(ws, "waiting")
         proxy.add(Fault("portal", path="metadata"))
         with pytest.raises(OfflineError):
             ws.sync()
@@ -192,6 +199,7 @@ def test_a_captive_portal_is_offline_and_nothing_is_sent(
             ws.sync()
         assert ws.store.outbox_status().pending == 1
         assert ws.ledger.counts()["inflight"] == 0
+    assert not set(ids) & {note["id"] for note in server_notes(server)}
 
 
 def test_a_refused_note_is_parked_and_the_rest_flows(
