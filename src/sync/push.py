@@ -25,6 +25,7 @@ from outpost.store.outbox import Action
 from outpost.store.sync_ledger import OutboxItem, SyncLedger
 from outpost.sync.client import FhirClient, JsonObject, TransientSyncError
 from outpost.sync.fhir_map import mutation_ids, note_from_fhir, note_to_fhir, version_of
+from outpost.sync.lineage import landed_version
 from outpost.sync.rules import note_conflict_reason, same_note
 from outpost.sync.settle import PushCounts, Settlement
 from outpost.sync.status_push import push_status_change, supersede_original
@@ -233,14 +234,24 @@ class Pusher:
         self, settle: Settlement, item: OutboxItem, current: JsonObject
     ) -> _Plan | None:
         """Decide from the server's current version of the record: acknowledge (our write
-        is there), re-send on it (ours is there, then changed locally), or conflict."""
+        is there, maybe with a later edit on top), re-send on it (our write, then changed
+        locally), or conflict (`outpost.sync.lineage` tells our write from a later one
+        that still carries our mutation id)."""
         version = version_of(current)
         server = _mapped(current)
         if item.mutation_id in mutation_ids(current):
             if server is not None and same_note(_note(item), server):
                 self._acknowledge(settle, item, current)
                 return None
-            return self._plan(item, version)
+            ours = landed_version(self._client, current, item.mutation_id)
+            if ours is not None and version_of(ours) == version:
+                return self._plan(item, version)  # typed on after our write: send it
+            if ours is not None and _same(_note(item), ours):
+                # Edited on the server on top of what we sent: that edit stands. Dependants
+                # build on our version, so they meet the later edit as a conflict.
+                self._acknowledge(settle, item, ours)
+                return None
+            logger.info("note %s changed on the server after our write", item.entity_id)
         settle.conflict(
             item,
             server_record=server,
@@ -280,6 +291,11 @@ def _note(item: OutboxItem) -> VisitNote:
     if not isinstance(record, VisitNote):
         raise TypeError(f"outbox row {item.seq} is not a note action")
     return record
+
+
+def _same(note: VisitNote, resource: JsonObject) -> bool:
+    server = _mapped(resource)
+    return server is not None and same_note(note, server)
 
 
 def _mapped(resource: JsonObject) -> VisitNote | None:

@@ -25,6 +25,7 @@ from outpost.sync.engine import EngineOptions
 from outpost.sync.rules import DRAFT_CHANGED_ELSEWHERE
 from tests.fault_proxy import Fault, FaultProxy
 from tests.integration.sync_helpers import (
+    NoIdempotencyKeySession,
     Workstation,
     history_counts,
     note_text,
@@ -236,6 +237,62 @@ def test_an_edit_saved_while_its_upload_is_in_flight_is_sent_after_it(
     assert _version_texts(server, note.id) == [*texts, "newest text"]
     assert _versions_of(server, [note.id, other.id]) == {note.id: len(texts) + 1, other.id: 1}
     assert [n["id"] for n in server_notes(server)].count(note.id) == 1
+
+
+# -- a colleague's edit on top of a write whose answer was lost ----------------------------
+
+
+@pytest.mark.parametrize("typed_on", [False, True], ids=["as-sent", "typed-on-after"])
+@pytest.mark.parametrize("lost", ["create", "update"])
+def test_a_colleague_edit_after_a_lost_answer_is_never_overwritten(
+    tmp_path: Path, server: RunningServer, proxy: FaultProxy, lost: str, typed_on: bool
+) -> None:
+    """Our write landed, its answer was lost; a colleague's client then edited the note
+    on top of it, keeping the tags as it read them (a generic GET-edit-PUT client; HAPI
+    keeps tags across versions anyway), so our mutation id is still on the server's
+    current version. Their edit stands: our action is done if the clinician's text is what
+    landed, else both texts are kept as a conflict. Re-sending ours would revert theirs."""
+    with workstation(
+        tmp_path / "a",
+        server,
+        base_url=f"{proxy.origin}/fhir",
+        session=NoIdempotencyKeySession(),  # exactly-once from mutation ids alone
+        options=EngineOptions(max_retries=0),
+    ) as ws:
+        ws.sync()
+        note = ws.store.create_note(ws.first_appointment(), "mine 1")
+        landed = ["mine 1"]
+        if lost == "update":
+            ws.sync()
+            ws.store.save_draft(note.id, "mine 2")
+            landed.append("mine 2")
+        proxy.add(Fault("lose", method="PUT", path="DocumentReference"))
+        with pytest.raises(OfflineError):
+            ws.sync()
+        assert _version_texts(server, note.id) == landed  # it landed
+        _edit_on_server(server, note.id, "the colleague's text")
+        mine = landed[-1]
+        if typed_on:
+            mine = "typed on after the answer was lost"
+            ws.store.save_draft(note.id, mine)
+
+        report = ws.sync()
+        assert (report.acknowledged, report.conflicts, report.rejected) == (
+            (0, 1, 0) if typed_on else (1, 0, 0)
+        )
+        if typed_on:
+            (conflict,) = ws.ledger.list_conflicts()
+            assert (conflict.entity_id, conflict.reason) == (note.id, DRAFT_CHANGED_ELSEWHERE)
+            assert isinstance(conflict.local, VisitNote)
+            assert isinstance(conflict.server, VisitNote)
+            assert (conflict.local.text, conflict.server.text) == (mine, "the colleague's text")
+            assert ws.store.get_note(note.id).text == mine
+            assert _unsent(ws) == {**NOTHING_LEFT, "conflict": 1}
+        else:
+            assert ws.ledger.list_conflicts() == []
+            assert ws.store.get_note(note.id).text == "the colleague's text"  # pulled
+            assert _unsent(ws) == NOTHING_LEFT
+    assert _version_texts(server, note.id) == [*landed, "the colleague's text"]
 
 
 # -- server updates in the same second as the pull cursor --------------------------------
