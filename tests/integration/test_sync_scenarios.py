@@ -1,7 +1,8 @@
 """Sync scenarios through the fault proxy in front of the real server, each checked down to
 the exact end state on both sides: a server that never answers, one conflict among a
-thousand actions, an edit saved while its upload is in the air, and server updates in the
-same second as the pull cursor."""
+thousand actions, an edit saved while its upload is in the air, a colleague's edit on top
+of a write whose answer was lost, and server updates in the same second as the pull
+cursor."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from outpost.sync.engine import EngineOptions
 from outpost.sync.rules import DRAFT_CHANGED_ELSEWHERE
 from tests.fault_proxy import Fault, FaultProxy
 from tests.integration.sync_helpers import (
+    USER,
     NoIdempotencyKeySession,
     Workstation,
     history_counts,
@@ -38,7 +40,7 @@ from tests.server_process import RunningServer, running_server
 
 BATCH = r"^/fhir/?$"
 COLLEAGUE = "dr.okafor"  # the other clinician of the demo clinic
-SHORT = Timeouts(connect_s=2.0, read_s=1.0, batch_read_s=1.0)
+SHORT = Timeouts(connect_s=2.0, read_s=5.0, batch_read_s=1.0)  # the batch is held
 NOTHING_LEFT = {"pending": 0, "inflight": 0, "rejected": 0, "conflict": 0}
 
 
@@ -67,7 +69,7 @@ def _versions_of(server: RunningServer, note_ids: Sequence[str]) -> dict[str, in
 
 def _version_texts(server: RunningServer, note_id: str) -> list[str]:
     """The note's text in each version the server stored, oldest first."""
-    response = server.client("dr.rivera").get(f"DocumentReference/{note_id}/_history")
+    response = server.client(USER).get(f"DocumentReference/{note_id}/_history")
     assert response.status_code == 200, response.text
     resources = [entry["resource"] for entry in response.json()["entry"]]
     resources.sort(key=lambda resource: int(resource["meta"]["versionId"]))
@@ -229,6 +231,7 @@ def test_an_edit_saved_while_its_upload_is_in_flight_is_sent_after_it(
                 ("note.update", "pending", "newest text"),
             ]
         ]
+        # The edit went in the same run, once the row it waited for was done.
         assert (report.acknowledged, report.conflicts, report.rejected) == (3, 0, 0)
         assert ws.sync().sent == 0
         assert _unsent(ws) == NOTHING_LEFT
