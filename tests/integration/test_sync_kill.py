@@ -59,9 +59,12 @@ def _kill_sync_once_seen(home: Path, proxy: FaultProxy, held: Callable[[Seen], b
     child = start_outpost(home, "sync")
     try:
         proxy.wait_for(held)
-    finally:
+    except AssertionError as exc:
         child.kill()
         _, errors = child.communicate(timeout=30)
+        raise AssertionError(f"{exc}\noutpost sync said: {errors}") from None
+    child.kill()
+    _, errors = child.communicate(timeout=30)
     assert child.returncode == -signal.SIGKILL, errors
 
 
