@@ -12,26 +12,24 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import requests
 
-from outpost import __version__
 from outpost.core.errors import AuthExpiredError, OfflineError, OutpostError, SyncErrorKind
 from outpost.core.settings import Settings
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
 from outpost.store.store import Store
-from outpost.store.sync_ledger import SyncLedger
 from outpost.sync.auth import ServerInfo, browser_login, discover, password_login
-from outpost.sync.client import FhirClient, TransientSyncError
-from outpost.sync.engine import SyncEngine, SyncReport
-from outpost.sync.lock import SyncLock
+from outpost.sync.client import TransientSyncError
+from outpost.sync.engine import EngineOptions, SyncReport
+from outpost.sync.service import SyncService, http_session
 from outpost.sync.tokens import (
     NOT_SIGNED_IN,
     RefusedError,
     SessionTokens,
-    TokenManager,
     TokenStore,
     read_profile_id,
     revoke,
@@ -66,11 +64,7 @@ def _store(settings: Settings) -> Iterator[Store]:
         store.close()
 
 
-def _http() -> requests.Session:
-    session = requests.Session()
-    session.headers["User-Agent"] = f"Outpost/{__version__}"
-    session.trust_env = True  # honour the clinic's HTTPS_PROXY / NO_PROXY
-    return session
+_http = http_session
 
 
 def _tokens(settings: Settings) -> TokenStore:
@@ -160,42 +154,39 @@ def _unsent(store: Store) -> int:
 def sync(settings: Settings) -> int:
     tokens_store = _tokens(settings)
     with _store(settings) as store:
-        tokens = tokens_store.load()
-        if tokens is None:
-            raise AuthExpiredError(NOT_SIGNED_IN)
-        with _http() as session:
-            manager = TokenManager(tokens_store, tokens, session)
-            client = FhirClient(tokens.server_url, session, manager)
-            author = f"Practitioner/{tokens.practitioner_id}" if tokens.practitioner_id else None
-            try:
-                with SyncEngine(
-                    client, SyncLedger(store), SyncLock(settings.profile.data_dir), author=author
-                ) as engine:
-                    report = engine.sync_once()
-            except OfflineError:
-                _fail(
-                    f"Could not reach the server at {tokens.server_url}; your "
-                    f"{_changes(store.outbox_status().pending)} kept and will be sent next time."
-                )
-                return EXIT_FAILED
-            except AuthExpiredError:
-                _fail(
-                    "Your sign-in has expired. Sign in again with `outpost login`; your "
-                    f"{_changes(store.outbox_status().pending)} kept."
-                )
-                return EXIT_FAILED
-            except TransientSyncError as exc:
-                if exc.kind is not SyncErrorKind.SERVER:
-                    raise
-                _fail(
-                    f"{exc} Your {_changes(store.outbox_status().pending)} kept; try again later."
-                )
-                return EXIT_FAILED
+        server = (tokens_store.load() or _not_signed_in()).server_url
+        # From a terminal a run may retry a few times with backoff (EngineOptions' default).
+        service = SyncService(store, settings.profile, tokens_store, options=EngineOptions())
+        try:
+            report = service.sync_once()
+        except OfflineError:
+            _fail(
+                f"Could not reach the server at {server}; your "
+                f"{_changes(store.outbox_status().pending)} kept and will be sent next time."
+            )
+            return EXIT_FAILED
+        except AuthExpiredError:
+            _fail(
+                "Your sign-in has expired. Sign in again with `outpost login`; your "
+                f"{_changes(store.outbox_status().pending)} kept."
+            )
+            return EXIT_FAILED
+        except TransientSyncError as exc:
+            if exc.kind is not SyncErrorKind.SERVER:
+                raise
+            _fail(f"{exc} Your {_changes(store.outbox_status().pending)} kept; try again later.")
+            return EXIT_FAILED
+        finally:
+            service.close()
     _print_report(report)
     if report.needs_attention:
         print("Some changes need your attention: run `outpost conflicts`.")
         return EXIT_ATTENTION
     return 0
+
+
+def _not_signed_in() -> NoReturn:
+    raise AuthExpiredError(NOT_SIGNED_IN)
 
 
 def _changes(count: int) -> str:
