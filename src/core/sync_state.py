@@ -42,3 +42,4 @@ class SyncSummary:
     finished_at: datetime | None = None
     retry_in_s: float | None = None  # when the next automatic attempt is due
     detail: str = ""  # a plain sentence for people; no PHI
+    clock_skew_s: float | None = None  # set when this computer's clock is notably off

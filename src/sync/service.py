@@ -147,6 +147,7 @@ class SyncService:
                 rejected=report.rejected,
                 finished_at=now,
                 retry_in_s=retry_in,
+                clock_skew_s=report.clock_skew_s if report.clock_skewed else None,
             )
         state = _state_of(error)
         detail = str(error) if isinstance(error, OutpostError) else "An unexpected error."

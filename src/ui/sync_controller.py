@@ -101,6 +101,14 @@ class SyncController(QObject):
 
 def summary_text(summary: SyncSummary) -> str:
     """One sentence for the status bar; translated through the controller's context."""
+    text = _state_text(summary)
+    if summary.clock_skew_s is not None:
+        minutes = max(1, round(abs(summary.clock_skew_s) / 60))
+        text += _translate(" · this computer's clock is {n} min off").format(n=minutes)
+    return text
+
+
+def _state_text(summary: SyncSummary) -> str:
     tr = _translate
     at = summary.finished_at.astimezone().strftime("%H:%M") if summary.finished_at else ""
     retry = _retry_words(summary.retry_in_s)
@@ -124,8 +132,8 @@ def _retry_words(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 90:
-        return _translate("; trying again in {n} s").format(n=max(1, round(seconds)))
-    return _translate("; trying again in {n} min").format(n=round(seconds / 60))
+        return _translate(" · trying again in {n} s").format(n=max(1, round(seconds)))
+    return _translate(" · trying again in {n} min").format(n=round(seconds / 60))
 
 
 def _translate(text: str) -> str:
