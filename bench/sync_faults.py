@@ -13,21 +13,20 @@ from typing import TYPE_CHECKING
 
 from bench.sync_station import NOTE_TEXT, USER, arena, offline_notes, station
 from outpost.core.domain import EntityType, NoteId
-from outpost.core.errors import OfflineError
+from outpost.core.sync_state import SyncState, SyncTrigger
 from outpost.store import codec, records
 from outpost.store.store import Store
 from outpost.store.sync_ledger import SyncLedger
 from outpost.sync.backoff import Backoff, BackoffPolicy
-from outpost.sync.client import TransientSyncError
-from outpost.sync.engine import EngineOptions
 from outpost.sync.fhir_map import mutation_ids, note_from_fhir
+from outpost.sync.scheduler import SyncScheduler
+from outpost.sync.service import APP_ENGINE_OPTIONS
 
 if TYPE_CHECKING:
     from aiohttp import web
     from tests.fault_proxy import Fault
     from tests.server_process import RunningServer
 
-MAX_FAULT_RUNS = 200
 FAULT_KINDS = ("lose", "500", "503", "429", "after", "partial-batch", "truncate")
 
 
@@ -74,7 +73,8 @@ class FaultResult:
     seed: int
     injected: Counter[str]
     runs: int
-    failed_runs: Counter[str]
+    max_runs: int
+    states: Counter[str]  # how the runs ended (`SyncState` values)
     seconds: float
     requests: int
     sleeps_s: float
@@ -100,61 +100,68 @@ class FaultResult:
         ]
         found += [f"{count} {state}" for state, count in self.unsent.items() if count]
         if not self.drained:
-            found.append(f"outbox not drained in {MAX_FAULT_RUNS} runs")
+            found.append(f"outbox not drained in {self.max_runs} runs")
+        if self.states[SyncState.FAILED.value]:
+            found.append(f"{self.states[SyncState.FAILED.value]} runs failed unexpectedly")
         if self.injected.total() < budget:
             found.append(f"only {self.injected.total()} of {budget} faults injected")
         return found
 
 
-class SleepMeter:
-    def __init__(self) -> None:
-        self.total = 0.0
-
-    def __call__(self, seconds: float) -> None:
-        self.total += seconds
-        time.sleep(seconds)
-
-
 def faults_run(tmp: Path, notes: int, budget: int, seed: int) -> FaultResult:
+    """The app's own path: `SyncService.run_if_due` with `APP_ENGINE_OPTIONS` (no retries
+    inside a run) and its `SyncScheduler` deciding each wait, with the backoff capped
+    small (full jitter from 50 ms up to 0.5 s; `Retry-After` capped at 0.5 s)."""
     plan = FaultPlan(seed, budget, batch_rate=0.5, other_rate=0.2)
-    # Real sleeps, capped small: full-jitter backoff from 50 ms, Retry-After capped at 0.5 s.
     policy = BackoffPolicy(base_s=0.05, cap_s=0.5, reconnect_max_s=0.0, retry_after_max_s=0.5)
-    backoff = Backoff(policy, draw=random.Random(seed + 1).random)
-    options = EngineOptions(max_retries=3, max_wait_s=5.0)
-    sleeper = SleepMeter()
+    scheduler = SyncScheduler(backoff=Backoff(policy, draw=random.Random(seed + 1).random))
+    max_runs = max_fault_runs(budget)
     with arena(tmp, "faults", proxy=True) as at:
         password = at.server.users[USER]
-        with station(
-            at.home, at.base_url, password, options=options, backoff=backoff, sleep=sleeper
-        ) as ws:
+        options = APP_ENGINE_OPTIONS
+        with station(at.home, at.base_url, password, options=options, scheduler=scheduler) as ws:
             ids = offline_notes(ws, notes)
             assert at.proxy is not None
             at.proxy.random_fault = plan
             ws.session.reset()
             started = time.perf_counter()
-            runs, failed, drained = 0, Counter[str](), False
-            while runs < MAX_FAULT_RUNS and not drained:
-                runs += 1
-                try:
-                    ws.engine.sync_once()
-                except (OfflineError, TransientSyncError) as exc:
-                    failed[type(exc).__name__] += 1
+            runs, states, slept, drained = 0, Counter[str](), 0.0, False
+            ws.service.request(SyncTrigger.ON_DEMAND)
+            while runs < max_runs and not drained:
+                wait = ws.service.seconds_until_due()
+                if wait is None:  # paused (a refused sign-in): nothing more will run
+                    break
+                time.sleep(wait)
+                slept += wait
+                summary = ws.service.run_if_due()
+                if summary is None:
                     continue
-                drained = ws.store.outbox_status().pending == 0
+                runs += 1
+                states[summary.state.value] += 1
+                if summary.state in (SyncState.SYNCED, SyncState.ATTENTION):  # reached
+                    drained = ws.store.outbox_status().pending == 0
+                    if not drained:
+                        ws.service.request(SyncTrigger.ON_DEMAND)
             at.proxy.random_fault = None
             result = FaultResult(
                 notes,
                 seed,
                 plan.injected,
                 runs,
-                failed,
+                max_runs,
+                states,
                 time.perf_counter() - started,
                 ws.session.count,
-                sleeper.total,
+                slept,
                 drained=drained,
             )
             verify(at.server, ws.store, ids, result)
     return result
+
+
+def max_fault_runs(budget: int) -> int:
+    """Each fault ends at most one run (no retries inside a run), plus room for the rest."""
+    return 2 * budget + 50
 
 
 def verify(srv: RunningServer, store: Store, ids: list[NoteId], result: FaultResult) -> None:
@@ -196,14 +203,14 @@ def verify(srv: RunningServer, store: Store, ids: list[NoteId], result: FaultRes
 
 def faults_table(result: FaultResult) -> str:
     kinds = ", ".join(f"{kind} {result.injected[kind]}" for kind in FAULT_KINDS)
-    failed = ", ".join(f"{name} {count}" for name, count in sorted(result.failed_runs.items()))
+    ended = ", ".join(f"{state} {count}" for state, count in sorted(result.states.items()))
     rows = [
         ("seed", str(result.seed)),
         ("faults injected", f"{result.injected.total()} ({kinds})"),
-        ("sync runs until drained", f"{result.runs} ({failed or 'none failed'})"),
+        ("sync runs until drained (how they ended)", f"{result.runs} ({ended})"),
         (
             "time, requests",
-            f"{result.seconds:.1f} s (of which backoff sleeps "
+            f"{result.seconds:.1f} s (of which waiting for the scheduler "
             f"{result.sleeps_s:.1f} s), {result.requests} requests",
         ),
         ("notes missing on the server", str(result.missing)),

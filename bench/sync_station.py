@@ -1,6 +1,6 @@
-"""A workstation for `bench/sync.py`: a signed-in profile with the real engine, wired from
-the same public functions `outpost login` / `outpost sync` use, and a fresh `outpost server`
-(optionally behind the tests' `FaultProxy`) for each contender."""
+"""A workstation for `bench/sync.py`: a signed-in profile with its `SyncService` (the same
+wiring `outpost sync` and the app use), and a fresh `outpost server` (optionally behind the
+tests' `FaultProxy`) for each contender."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,13 +23,11 @@ from outpost.core.settings import Profile
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
 from outpost.store.store import Store
-from outpost.store.sync_ledger import SyncLedger
 from outpost.sync.auth import discover, password_login
-from outpost.sync.backoff import Backoff
-from outpost.sync.client import FhirClient
-from outpost.sync.engine import EngineOptions, SyncEngine, SyncReport
-from outpost.sync.lock import SyncLock
-from outpost.sync.tokens import TokenManager, TokenStore, read_profile_id
+from outpost.sync.engine import EngineOptions, SyncReport
+from outpost.sync.scheduler import SyncScheduler
+from outpost.sync.service import SyncService
+from outpost.sync.tokens import TokenStore, read_profile_id
 
 if TYPE_CHECKING:
     from tests.fault_proxy import FaultProxy
@@ -77,7 +75,7 @@ class TimedSession(requests.Session):
 class Station:
     store: Store
     session: TimedSession
-    engine: SyncEngine
+    service: SyncService
     access_token: str
     author: str | None
 
@@ -89,10 +87,11 @@ def station(
     password: str,
     *,
     options: EngineOptions | None = None,
-    backoff: Backoff | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    scheduler: SyncScheduler | None = None,
 ) -> Iterator[Station]:
-    """A signed-in profile (password grant, tokens in the keychain) and its engine."""
+    """A profile signed in as `outpost login` leaves it (password grant, tokens in the
+    keychain) and its `SyncService`, the wiring `outpost sync` and the app use. `options`
+    default to the CLI's (`EngineOptions()`)."""
     profile = Profile.at(home)
     keychain = SystemKeychain()
     store = open_store(profile, keychain)
@@ -101,19 +100,19 @@ def station(
         tokens = password_login(session, discover(session, base_url), USER, password)
         token_store = TokenStore(keychain, read_profile_id(profile.data_dir))
         token_store.save(tokens)
-        client = FhirClient(tokens.server_url, session, TokenManager(token_store, tokens, session))
         author = f"Practitioner/{tokens.practitioner_id}" if tokens.practitioner_id else None
-        lock = SyncLock(profile.data_dir)
-        with SyncEngine(
-            client,
-            SyncLedger(store),
-            lock,
-            author=author,
-            options=options,
-            backoff=backoff,
-            sleep=sleep,
-        ) as engine:
-            yield Station(store, session, engine, tokens.access_token, author)
+        service = SyncService(
+            store,
+            profile,
+            token_store,
+            scheduler=scheduler,
+            options=options or EngineOptions(),
+            http=lambda: session,
+        )
+        try:
+            yield Station(store, session, service, tokens.access_token, author)
+        finally:
+            service.close()
     finally:
         session.close()
         store.close()
@@ -150,7 +149,7 @@ def arena(tmp: Path, name: str, *, proxy: bool = False, delay: float = 0.0) -> I
 
 def offline_notes(ws: Station, count: int) -> list[NoteId]:
     """Pull the schedule (untimed), then write `count` notes offline across its visits."""
-    ws.engine.sync_once()
+    ws.service.sync_once()
     now = datetime.now(UTC)
     schedule = ws.store.schedule(now - timedelta(days=365), now + timedelta(days=365))
     visits = [item.appointment.id for item in schedule]
@@ -178,7 +177,7 @@ class Timed:
 def timed_sync(ws: Station, notes: int) -> Timed:
     ws.session.reset()
     started = time.perf_counter()
-    report = ws.engine.sync_once()
+    report = ws.service.sync_once()
     seconds = time.perf_counter() - started
     if report.acknowledged != notes or ws.store.outbox_status().pending:
         raise AssertionError(f"the outbox did not drain: {report}")
