@@ -69,7 +69,14 @@ def json_response(
 
 
 def fhir_response(answer: Answer) -> web.Response:
-    return json_response(answer.body, answer.status, answer.headers)
+    text = answer.text()
+    return web.Response(
+        body=text.encode() if text is not None else b"",
+        status=answer.status,
+        headers=answer.headers,
+        content_type=FHIR_JSON,
+        charset="utf-8",
+    )
 
 
 def _route_template(request: web.Request) -> str:

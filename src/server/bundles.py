@@ -30,6 +30,7 @@ from outpost.server.outcome import (
     bad_request,
     not_supported,
     status_line,
+    to_json,
 )
 
 MAX_ENTRIES = 1000
@@ -123,7 +124,9 @@ def _dispatch(ctx: Context, request: EntryRequest, new_id: str | None) -> Answer
     raise bad_request(f"{request.method} {request.path} is not an interaction this server has.")
 
 
-def _response_entry(ctx: Context, answer: Answer) -> JsonObject:
+def _response_entry(ctx: Context, answer: Answer) -> tuple[JsonObject, str]:
+    """The entry of a successful answer, and its JSON text (the resource's own text
+    spliced in, not encoded again)."""
     response: JsonObject = {"status": status_line(answer.status)}
     if "ETag" in answer.headers:
         response["etag"] = answer.headers["ETag"]
@@ -135,16 +138,21 @@ def _response_entry(ctx: Context, answer: Answer) -> JsonObject:
     if last_updated and body.get("resourceType") != "Bundle":
         response["lastModified"] = last_updated
     entry: JsonObject = {}
+    parts: list[str] = []
     if body.get("resourceType") not in (None, "Bundle") and "id" in body:
         entry["fullUrl"] = f"{ctx.base}/{body['resourceType']}/{body['id']}"
+        parts.append(f'"fullUrl":{to_json(entry["fullUrl"])}')
     if answer.body is not None:
         entry["resource"] = answer.body
+        parts.append(f'"resource":{answer.text()}')
     entry["response"] = response
-    return entry
+    parts.append(f'"response":{to_json(response)}')
+    return entry, "{" + ",".join(parts) + "}"
 
 
-def _failed_entry(error: FhirError) -> JsonObject:
-    return {"response": {"status": status_line(error.status), "outcome": error.outcome()}}
+def _failed_entry(error: FhirError) -> tuple[JsonObject, str]:
+    entry = {"response": {"status": status_line(error.status), "outcome": error.outcome()}}
+    return entry, to_json(entry)
 
 
 def _resolve_references(node: Any, ids: dict[str, str]) -> Any:
@@ -187,7 +195,7 @@ def process(ctx: Context, body: object) -> Answer:
 
 
 def _batch(ctx: Context, entries: list[object]) -> Answer:
-    results: list[JsonObject] = []
+    results: list[tuple[JsonObject, str]] = []
     for index, entry in enumerate(entries):
         try:
             with savepoint(ctx.conn):
@@ -195,7 +203,7 @@ def _batch(ctx: Context, entries: list[object]) -> Answer:
                 results.append(_response_entry(ctx, _dispatch(ctx, request, None)))
         except FhirError as error:
             results.append(_failed_entry(error))
-    return Answer(HTTPStatus.OK, _response_bundle("batch-response", results))
+    return _response_bundle("batch-response", results)
 
 
 def _transaction(ctx: Context, entries: list[object]) -> Answer:
@@ -214,7 +222,7 @@ def _transaction(ctx: Context, entries: list[object]) -> Answer:
     order = sorted(
         range(len(requests)), key=lambda i: _TRANSACTION_ORDER.get(requests[i].method, 3)
     )
-    results: dict[int, JsonObject] = {}
+    results: dict[int, tuple[JsonObject, str]] = {}
     for index in order:
         try:
             answer = _dispatch(ctx, requests[index], new_ids.get(index))
@@ -224,13 +232,20 @@ def _transaction(ctx: Context, entries: list[object]) -> Answer:
             raise FhirError(error.status, [note, *error.issues]) from error
         results[index] = _response_entry(ctx, answer)
     ordered = [results[index] for index in range(len(requests))]
-    return Answer(HTTPStatus.OK, _response_bundle("transaction-response", ordered))
+    return _response_bundle("transaction-response", ordered)
 
 
-def _response_bundle(kind: str, entries: list[JsonObject]) -> JsonObject:
-    return {
+def _response_bundle(kind: str, entries: list[tuple[JsonObject, str]]) -> Answer:
+    id_ = str(uuid.uuid4())
+    body = {
         "resourceType": "Bundle",
-        "id": str(uuid.uuid4()),
+        "id": id_,
         "type": kind,
-        "entry": entries,
+        "entry": [entry for entry, _ in entries],
     }
+    text = (
+        f'{{"resourceType":"Bundle","id":"{id_}","type":"{kind}","entry":['
+        + ",".join(text for _, text in entries)
+        + "]}"
+    )
+    return Answer(HTTPStatus.OK, body, encoded=text)

@@ -55,7 +55,7 @@ async def _run(request: web.Request, job: Job, *, write: bool) -> web.Response:
     who, base = caller(request), origin(request) + "/fhir"
 
     def in_transaction(conn: sqlite3.Connection) -> Answer:
-        return job(Context(conn, who, base, shared.clock))
+        return job(Context.of(conn, who, base, shared.clock))
 
     run = shared.db.write if write else shared.db.read
     return fhir_response(await run(in_transaction))

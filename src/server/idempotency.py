@@ -53,7 +53,8 @@ def lookup(conn: sqlite3.Connection, username: str, key: str, print_: str) -> An
             "(method, URL or body differ).",
             KEY_HEADER,
         )
-    return Answer(row["status"], json.loads(row["body"]), json.loads(row["headers"]))
+    body = row["body"]
+    return Answer(row["status"], json.loads(body), json.loads(row["headers"]), encoded=body)
 
 
 def record(
@@ -70,7 +71,7 @@ def record(
             print_,
             answer.status,
             json.dumps(answer.headers),
-            json.dumps(answer.body, ensure_ascii=False, separators=(",", ":")),
+            answer.text() or "null",
             now,
         ),
     )

@@ -37,9 +37,17 @@ class Context:
     caller: Caller
     base: str  # the FHIR base URL, e.g. http://127.0.0.1:8080/fhir
     clock: Callable[[], int]
+    stamps: storage.Stamps  # lastUpdated values of this transaction
+
+    @classmethod
+    def of(
+        cls, conn: sqlite3.Connection, caller: Caller, base: str, clock: Callable[[], int]
+    ) -> Context:
+        """The context of one database transaction."""
+        return cls(conn, caller, base, clock, storage.Stamps(clock))
 
 
-def _version_headers(stored: StoredVersion) -> dict[str, str]:
+def _version_headers(stored: StoredVersion | storage.Head) -> dict[str, str]:
     return {"ETag": stored.etag, "Last-Modified": stored.http_last_modified}
 
 
@@ -49,7 +57,7 @@ def read(ctx: Context, type_: str, id_: str) -> Answer:
     stored = storage.current(ctx.conn, ctx.caller.clinic, type_, id_)
     if stored is None:
         raise not_found(f"{type_}/{id_} is not known.")
-    return Answer(HTTPStatus.OK, stored.body, _version_headers(stored))
+    return Answer(HTTPStatus.OK, stored.body, _version_headers(stored), stored.text)
 
 
 def vread(ctx: Context, type_: str, id_: str, version_id: str) -> Answer:
@@ -60,7 +68,7 @@ def vread(ctx: Context, type_: str, id_: str, version_id: str) -> Answer:
     stored = storage.version(ctx.conn, ctx.caller.clinic, type_, id_, int(version_id))
     if stored is None:
         raise not_found(f"{type_}/{id_}/_history/{version_id} is not known.")
-    return Answer(HTTPStatus.OK, stored.body, _version_headers(stored))
+    return Answer(HTTPStatus.OK, stored.body, _version_headers(stored), stored.text)
 
 
 def parse_if_match(value: str) -> int | None:
@@ -77,14 +85,14 @@ def _written(ctx: Context, stored: StoredVersion, created: bool) -> Answer:
     headers = _version_headers(stored)
     headers["Location"] = f"{ctx.base}/{stored.type}/{stored.id}/_history/{stored.version}"
     status = HTTPStatus.CREATED if created else HTTPStatus.OK
-    return Answer(status, stored.body, headers)
+    return Answer(status, stored.body, headers, stored.text)
 
 
 def update(ctx: Context, type_: str, id_: str, body: object, if_match: str | None) -> Answer:
     validation.check_type(type_)
     validation.check_id(id_)
     resource = validation.validate(body, type_, url_id=id_)
-    existing = storage.current(ctx.conn, ctx.caller.clinic, type_, id_)
+    existing = storage.head(ctx.conn, ctx.caller.clinic, type_, id_)
     if if_match is not None:
         expected = parse_if_match(if_match)
         if existing is None or (expected is not None and existing.version != expected):
@@ -94,10 +102,7 @@ def update(ctx: Context, type_: str, id_: str, body: object, if_match: str | Non
                 [Issue("conflict", f"If-Match {if_match} is stale: {now}; nothing was changed.")],
                 headers=_version_headers(existing) if existing else None,
             )
-    index = search.index_rows(type_, resource)
-    stored = storage.save(
-        ctx.conn, ctx.caller.clinic, resource, index, method="PUT", clock=ctx.clock
-    )
+    stored = _write(ctx, resource, "PUT", existing)
     return _written(ctx, stored, created=existing is None)
 
 
@@ -109,11 +114,18 @@ def create(ctx: Context, type_: str, body: object, id_: str | None = None) -> An
         body = {key: value for key, value in body.items() if key != "id"}
     resource = validation.validate(body, type_, url_id=None)
     resource = {**resource, "id": id_ or str(uuid.uuid4())}
-    index = search.index_rows(type_, resource)
-    stored = storage.save(
-        ctx.conn, ctx.caller.clinic, resource, index, method="POST", clock=ctx.clock
-    )
+    stored = _write(ctx, resource, "POST", None)
     return _written(ctx, stored, created=True)
+
+
+def _write(
+    ctx: Context, resource: JsonObject, method: str, previous: storage.Head | None
+) -> StoredVersion:
+    index = search.index_rows(resource["resourceType"], resource)
+    stamp = ctx.stamps.next(ctx.conn)
+    return storage.write(
+        ctx.conn, ctx.caller.clinic, resource, index, method=method, previous=previous, stamp=stamp
+    )
 
 
 def idempotent(

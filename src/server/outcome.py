@@ -7,6 +7,7 @@ paths, what was expected), never echo resource content.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -46,11 +47,25 @@ def information(diagnostics: str) -> JsonObject:
 @dataclass(frozen=True)
 class Answer:
     """A FHIR answer apart from HTTP: status, headers (ETag, Last-Modified, Location) and
-    body. The REST layer sends it; a batch puts it in a response entry."""
+    body. The REST layer sends it; a batch puts it in a response entry. `encoded` is the
+    same body as JSON text when it is already at hand (a stored version's text), so a
+    body is encoded once however many places send or record it."""
 
     status: int
     body: JsonObject | None
     headers: dict[str, str] = field(default_factory=dict)
+    encoded: str | None = field(default=None, repr=False, compare=False)
+
+    def text(self) -> str | None:
+        """The body as JSON text (None without a body)."""
+        if self.encoded is not None or self.body is None:
+            return self.encoded
+        return to_json(self.body)
+
+
+def to_json(value: object) -> str:
+    """Compact JSON text, UTF-8 characters kept as they are."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class FhirError(Exception):

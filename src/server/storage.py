@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from outpost.server import instants
-from outpost.server.outcome import JsonObject
+from outpost.server.outcome import JsonObject, to_json
 from outpost.server.search import IndexRow, SearchQuery
 
 
@@ -27,6 +27,7 @@ class StoredVersion:
     seq: int
     method: str  # how this version was written: PUT or POST
     body: JsonObject
+    text: str = field(repr=False, compare=False)  # `body` as stored: JSON text
 
     @property
     def etag(self) -> str:
@@ -53,6 +54,7 @@ def _stored(row: sqlite3.Row) -> StoredVersion:
         seq=row["seq"],
         method=row["method"],
         body=json.loads(row["body"]),
+        text=row["body"],
     )
 
 
@@ -76,6 +78,50 @@ def version(
     return _stored(row) if row else None
 
 
+@dataclass(frozen=True)
+class Head:
+    """What a write needs to know of the current version: its number and time."""
+
+    version: int
+    last_updated: int
+
+    @property
+    def etag(self) -> str:
+        return f'W/"{self.version}"'
+
+    @property
+    def http_last_modified(self) -> str:
+        return instants.http_date(self.last_updated)
+
+
+def head(conn: sqlite3.Connection, clinic: str, type_: str, id_: str) -> Head | None:
+    """The current version's number and time, without reading its body."""
+    row = conn.execute(
+        "SELECT version, last_updated FROM resources WHERE clinic = ? AND type = ? AND id = ?",
+        (clinic, type_, id_),
+    ).fetchone()
+    return Head(row[0], row[1]) if row else None
+
+
+class Stamps:
+    """The `lastUpdated` values of one write transaction, strictly increasing: the newest
+    stored one is read once, then each write takes max(clock, previous + 1). A write rolled
+    back to its savepoint leaves a gap, never a repeat. Use one per transaction."""
+
+    def __init__(self, clock: Callable[[], int]) -> None:
+        self._clock = clock
+        self._last: int | None = None
+
+    def next(self, conn: sqlite3.Connection) -> int:
+        if self._last is None:
+            latest = conn.execute(
+                "SELECT last_updated FROM versions ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            self._last = latest[0] if latest else -1
+        self._last = max(self._clock(), self._last + 1)
+        return self._last
+
+
 def save(
     conn: sqlite3.Connection,
     clinic: str,
@@ -85,45 +131,72 @@ def save(
     method: str,
     clock: Callable[[], int],
 ) -> StoredVersion:
-    """Store `resource` (already validated, with its id) as the next version. The server
-    owns meta.versionId and meta.lastUpdated; the rest of meta (tags included) is kept
-    exactly as sent."""
+    """Store `resource` (already validated, with its id) as the next version; for writes
+    outside a request (seeding, tools). See `write`."""
+    existing = head(conn, clinic, resource["resourceType"], resource["id"])
+    return write(
+        conn,
+        clinic,
+        resource,
+        index,
+        method=method,
+        previous=existing,
+        stamp=Stamps(clock).next(conn),
+    )
+
+
+_INSERT_VERSION = (
+    "INSERT INTO versions (clinic, type, id, version, last_updated, method, body) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_RESOURCE = (
+    "INSERT INTO resources (clinic, type, id, version, seq, last_updated) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (clinic, type, id) DO UPDATE SET "
+    "version = excluded.version, seq = excluded.seq, last_updated = excluded.last_updated"
+)
+_INSERT_INDEX = (
+    "INSERT INTO search_index (clinic, type, id, param, value, instant) VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def write(
+    conn: sqlite3.Connection,
+    clinic: str,
+    resource: JsonObject,
+    index: Sequence[IndexRow],
+    *,
+    method: str,
+    previous: Head | None,
+    stamp: int,
+) -> StoredVersion:
+    """Store `resource` (already validated, with its id) as the version after `previous`
+    (the current `head`, read in this transaction; None for a new record) at `stamp` (from
+    the transaction's `Stamps`). The server owns meta.versionId and meta.lastUpdated; the
+    rest of meta (tags included) is kept exactly as sent."""
     type_, id_ = resource["resourceType"], resource["id"]
-    row = conn.execute(
-        "SELECT version FROM resources WHERE clinic = ? AND type = ? AND id = ?",
-        (clinic, type_, id_),
-    ).fetchone()
-    number = row["version"] + 1 if row else 1
-    latest = conn.execute("SELECT last_updated FROM versions ORDER BY seq DESC LIMIT 1").fetchone()
-    stamp = max(clock(), latest["last_updated"] + 1 if latest else 0)
+    number = previous.version + 1 if previous else 1
     meta = dict(resource.get("meta") or {})
     meta["versionId"] = str(number)
     meta["lastUpdated"] = instants.format_instant(stamp)
-    rest = {k: v for k, v in resource.items() if k not in ("resourceType", "id", "meta")}
-    body: JsonObject = {"resourceType": type_, "id": id_, "meta": meta, **rest}
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    cursor = conn.execute(
-        "INSERT INTO versions (clinic, type, id, version, last_updated, method, body) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (clinic, type_, id_, number, stamp, method, text),
-    )
-    seq = cursor.lastrowid
+    body: JsonObject = {"resourceType": type_, "id": id_, "meta": meta}
+    for key, value in resource.items():
+        if key not in body:
+            body[key] = value
+    text = to_json(body)
+    seq = conn.execute(_INSERT_VERSION, (clinic, type_, id_, number, stamp, method, text)).lastrowid
     assert seq is not None
-    conn.execute(
-        "INSERT INTO resources (clinic, type, id, version, seq, last_updated) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (clinic, type, id) DO UPDATE SET "
-        "version = excluded.version, seq = excluded.seq, last_updated = excluded.last_updated",
-        (clinic, type_, id_, number, seq, stamp),
-    )
-    conn.execute(
-        "DELETE FROM search_index WHERE clinic = ? AND type = ? AND id = ?", (clinic, type_, id_)
-    )
-    conn.executemany(
-        "INSERT INTO search_index (clinic, type, id, param, value, instant) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [(clinic, type_, id_, r.param, r.value, r.instant) for r in index],
-    )
-    return StoredVersion(type_, id_, number, stamp, seq, method, body)
+    conn.execute(_UPSERT_RESOURCE, (clinic, type_, id_, number, seq, stamp))
+    if previous is not None:
+        # A new record has no index rows yet: they are only ever written with it.
+        conn.execute(
+            "DELETE FROM search_index WHERE clinic = ? AND type = ? AND id = ?",
+            (clinic, type_, id_),
+        )
+    if index:
+        conn.executemany(
+            _INSERT_INDEX, [(clinic, type_, id_, r.param, r.value, r.instant) for r in index]
+        )
+    return StoredVersion(type_, id_, number, stamp, seq, method, body, text)
 
 
 def history(

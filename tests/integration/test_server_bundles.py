@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -89,6 +90,73 @@ def test_batch_answers_every_entry_and_failed_entries_change_nothing(client: Fhi
     titles = [e["resource"]["content"][0]["attachment"]["title"] for e in history["entry"]]
     assert titles == ["v1", "v2", "good edit"]
     assert client.get(f"DocumentReference/{other}").status_code == 404
+
+
+def test_a_failing_entry_among_many_leaves_the_others_committed(tmp_path: Path) -> None:
+    ids = [str(uuid.uuid4()) for _ in range(60)]
+    entries = [put_entry(note(id_, f"n{number}")) for number, id_ in enumerate(ids)]
+    entries[30] = put_entry({**note(ids[30]), "status": "scribbled"})
+    with running_server(tmp_path, seed="demo") as first:
+        client = first.client("dr.rivera")
+        answer = client.post("", bundle("batch", entries))
+        expected = [e["resource"] for e in answer.json()["entry"] if "resource" in e]
+        assert answer.status_code == 200
+        statuses = [entry["response"]["status"].split()[0] for entry in answer.json()["entry"]]
+        assert statuses == ["201"] * 30 + ["400"] + ["201"] * 29
+        assert client.get(f"DocumentReference/{ids[30]}").status_code == 404
+        assert client.get(f"DocumentReference/{ids[30]}/_history").json().get("entry", []) == []
+        # Every other entry is committed, searchable, and its lastUpdated is unique and in
+        # entry order (one transaction, one stamp each).
+        found = client.get("DocumentReference", _id=",".join(ids), _count="100").json()
+        assert found["total"] == 59
+        stamps = {
+            entry["resource"]["id"]: entry["resource"]["meta"]["lastUpdated"]
+            for entry in found["entry"]
+        }
+        ordered = [stamps[id_] for id_ in ids if id_ != ids[30]]
+        assert ordered == sorted(ordered)
+        assert len(set(ordered)) == 59
+    # ... and kept, as answered, across a restart.
+    with running_server(tmp_path, seed="demo") as second:
+        again = second.client("dr.rivera").get("DocumentReference", _id=",".join(ids), _count="100")
+        kept = {entry["resource"]["id"]: entry["resource"] for entry in again.json()["entry"]}
+    assert [kept[resource["id"]] for resource in expected] == expected
+
+
+def test_an_entry_failing_if_match_in_a_batch_changes_nothing(client: FhirClient) -> None:
+    id_ = str(uuid.uuid4())
+    client.put(f"DocumentReference/{id_}", note(id_, "v1"))
+    answer = client.post(
+        "",
+        bundle(
+            "batch",
+            [
+                put_entry({**note(id_, "stale"), "status": "superseded"}, if_match='W/"2"'),
+                put_entry(note(id_, "edit"), if_match='W/"1"'),
+                put_entry(note(id_, "edit again"), if_match='W/"2"'),
+                put_entry(note(id_, "late"), if_match='W/"2"'),
+            ],
+        ),
+    )
+    responses = [entry["response"] for entry in answer.json()["entry"]]
+    assert [r["status"].split()[0] for r in responses] == ["412", "200", "200", "412"]
+    assert [r.get("etag") for r in responses[1:3]] == ['W/"2"', 'W/"3"']
+    assert "current version is 3" in responses[3]["outcome"]["issue"][0]["diagnostics"]
+    history = client.get(f"DocumentReference/{id_}/_history").json()["entry"]
+    titles = [e["resource"]["content"][0]["attachment"]["title"] for e in history]
+    assert titles == ["v1", "edit", "edit again"]
+    # The stale entry's status never reached the search index.
+    assert client.get("DocumentReference", _id=id_, status="superseded").json()["total"] == 0
+    assert client.get("DocumentReference", _id=id_, status="current").json()["total"] == 1
+
+
+def test_an_updated_record_is_searchable_only_by_its_new_values(client: FhirClient) -> None:
+    id_ = str(uuid.uuid4())
+    client.put(f"DocumentReference/{id_}", note(id_, patient="Patient/before"))
+    moved = client.post("", bundle("batch", [put_entry(note(id_, patient="Patient/after"))]))
+    assert moved.json()["entry"][0]["response"]["status"] == "200 OK"
+    assert client.get("DocumentReference", _id=id_, patient="before").json()["total"] == 0
+    assert client.get("DocumentReference", _id=id_, patient="after").json()["total"] == 1
 
 
 def test_transaction_is_all_or_nothing(client: FhirClient) -> None:
