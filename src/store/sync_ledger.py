@@ -168,8 +168,20 @@ class SyncLedger:
         transaction: one durable commit instead of one per action."""
         with transaction(self._conn):
             now = self._clock()
+            rows = self._rows([mutation_id for mutation_id, _, _ in acks])
+            acked: list[settling.Acked] = []
             for mutation_id, record, version in acks:
-                self._acknowledge(mutation_id, record, version, now)
+                row = rows[mutation_id]
+                if row.state is OutboxState.DONE:
+                    logger.info("outbox: %s was already acknowledged", mutation_id)
+                    continue
+                acked.append(_acked(row.item, record, version))
+            depends_on = {row.item.seq: row.item.depends_on for row in rows.values()}
+            if settling.is_flat(acked, depends_on):
+                settling.settle_batch(self._conn, acked, now)
+            else:  # several actions on one record, or one building on another: in order
+                for mutation_id, record, version in acks:
+                    self._acknowledge(mutation_id, record, version, now)
         logger.info("outbox: %d actions acknowledged", len(acks))
 
     def _acknowledge(
@@ -311,6 +323,23 @@ class SyncLedger:
         logger.info("pull %s: %d of %d written", entity_type.value, written, len(pulled))
         return written
 
+    def replica_versions(
+        self, entity_type: EntityType, entity_ids: Sequence[str]
+    ) -> dict[str, str]:
+        """The server versions the replica holds for those of `entity_ids` it has."""
+        held: dict[str, str] = {}
+        wanted = list(dict.fromkeys(entity_ids))
+        with translated():
+            for i in range(0, len(wanted), _CHUNK):
+                chunk = wanted[i : i + _CHUNK]
+                for entity_id, version in self._conn.execute(
+                    "SELECT entity_id, version_id FROM replica WHERE entity_type = ?"
+                    f" AND entity_id IN ({', '.join('?' * len(chunk))})",
+                    (entity_type.value, *chunk),
+                ):
+                    held[str(entity_id)] = str(version)
+        return held
+
     def cursor(self, entity_type: EntityType) -> str | None:
         return self._state(cursor_key(entity_type))
 
@@ -349,6 +378,24 @@ class SyncLedger:
             raise NotFoundError(f"No queued action {mutation_id} in the local store.")
         return _row(found)
 
+    def _rows(self, mutation_ids: Sequence[MutationId]) -> dict[MutationId, _Row]:
+        """The rows of `mutation_ids`; `NotFoundError` names the first one missing."""
+        found: dict[MutationId, _Row] = {}
+        wanted = list(dict.fromkeys(mutation_ids))
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            for values in self._conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox"
+                f" WHERE mutation_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                row = _row(values)
+                found[row.item.mutation_id] = row
+        for mutation_id in wanted:
+            if mutation_id not in found:
+                raise NotFoundError(f"No queued action {mutation_id} in the local store.")
+        return found
+
     def _state(self, key: str) -> str | None:
         with translated():
             found = self._conn.execute(
@@ -362,6 +409,23 @@ class SyncLedger:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+def _acked(item: OutboxItem, record: Record, version: str) -> settling.Acked:
+    data = records.checked_json(item.entity_type, record)
+    if record.id != item.entity_id:
+        raise ValueError(f"acknowledged record {record.id} is not {item.entity_id}")
+    replaces = item.payload.get("replaces") if item.action is Action.NOTE_AMEND else None
+    return settling.Acked(
+        seq=item.seq,
+        mutation_id=item.mutation_id,
+        entity_type=item.entity_type,
+        entity_id=item.entity_id,
+        action=item.action,
+        replaces=replaces if isinstance(replaces, str) else None,
+        version=version,
+        data=data,
+    )
 
 
 def _row(values: tuple[object, ...]) -> _Row:

@@ -46,7 +46,7 @@ class EngineOptions:
     max_retries: int = 3  # transient failures tolerated within one run
     max_wait_s: float = 60.0  # a longer wait (a Retry-After) ends the run instead
     overlap_s: float = 2.0
-    page_size: int = 200
+    page_size: int = 500  # the most FHIR servers commonly allow; fewer a page is fine
     batch_start: int = 50
     batch_max: int = 500
     skew_warning_s: float = 60.0

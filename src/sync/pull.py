@@ -81,7 +81,7 @@ class Puller:
         capabilities: Capabilities,
         *,
         overlap_s: float = 2.0,
-        page_size: int = 200,
+        page_size: int = 500,
         counts: PullCounts | None = None,
     ) -> None:
         self._client = client
@@ -148,7 +148,9 @@ class Puller:
         """The page's new versions, newest per id, mapped; tracks order and the cursor."""
         kind = entity_type.value
         kept: dict[str, tuple[Record, str]] = {}
-        for entry in _entries(bundle):
+        entries = _entries(bundle)
+        held = self._ledger.replica_versions(entity_type, _resource_ids(entries, kind))
+        for entry in entries:
             request = entry.get("request")
             resource = entry.get("resource")
             if isinstance(request, dict) and request.get("method") == "DELETE":
@@ -167,6 +169,13 @@ class Puller:
             known = state.newest.get(resource_id)
             if known is not None and (known[1] == version or _older(stamp, version, known)):
                 continue  # a duplicate from the overlap, or an older version
+            if held.get(resource_id) == version:
+                # The replica already holds this very version (typically our own push
+                # coming back): received, nothing to map or write.
+                state.newest[resource_id] = (stamp, version)
+                kept.pop(resource_id, None)
+                self.counts.received[kind] = self.counts.received.get(kind, 0) + 1
+                continue
             try:
                 record = _MAPPERS[entity_type](resource)
             except SyncError:
@@ -215,6 +224,17 @@ def _entries(bundle: JsonObject) -> list[dict[str, Any]]:
     if not isinstance(entries, list):
         return []
     return [entry for entry in entries if isinstance(entry, dict)]
+
+
+def _resource_ids(entries: list[dict[str, Any]], kind: str) -> list[str]:
+    ids = []
+    for entry in entries:
+        resource = entry.get("resource")
+        if isinstance(resource, dict) and resource.get("resourceType") == kind:
+            resource_id = resource.get("id")
+            if isinstance(resource_id, str):
+                ids.append(resource_id)
+    return ids
 
 
 def _next_link(bundle: JsonObject) -> str | None:

@@ -152,10 +152,10 @@ def test_a_sync_killed_mid_pull_catches_up_on_the_next_run(
         colleague.store.create_note(appointment, "before the first pull")
         colleague.sync()
         _signed_in(home, server, proxy)  # every type now has a pull cursor
-        new = [colleague.store.create_note(appointment, f"pulled {n}").id for n in range(250)]
+        new = [colleague.store.create_note(appointment, f"pulled {n}").id for n in range(600)]
         colleague.store.set_appointment_status(appointment, AppointmentStatus.CHECKED_IN)
-        assert colleague.sync().acknowledged == 251
-    # The history of notes comes in pages of 200: hold the second one.
+        assert colleague.sync().acknowledged == 601
+    # The history of notes comes in pages of 500 (`EngineOptions.page_size`): hold the second.
     proxy.add(Fault("hang", method="GET", path=r"/DocumentReference/_history\?.*_cursor="))
     _kill_sync_once_seen(home, proxy, lambda seen: seen.fault == "hang")
     assert _integrity(home) == "ok"

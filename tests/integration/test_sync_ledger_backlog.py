@@ -53,3 +53,22 @@ def test_claiming_a_batch_costs_the_same_behind_a_small_and_a_large_backlog(
     _notes(store, 2000)
     large = _claim_and_ack(store, ledger)
     assert large < 2 * small + 5, (small, large)
+
+
+def _ack_steps(store: Store, ledger: SyncLedger) -> int:
+    """Steps to acknowledge the next 10 actions as one batch response."""
+    claimed = ledger.claim_batch(10)
+    assert len(claimed) == 10
+    acks = [(item.mutation_id, item.record(), "1") for item in claimed]
+    return _steps(store, lambda: ledger.acknowledge_batch(acks))
+
+
+def test_acknowledging_a_batch_costs_the_same_behind_a_small_and_a_large_backlog(
+    store: Store,
+) -> None:
+    ledger = SyncLedger(store)
+    _notes(store, 100)
+    small = _ack_steps(store, ledger)
+    _notes(store, 2000)
+    large = _ack_steps(store, ledger)
+    assert large < 2 * small + 5, (small, large)
