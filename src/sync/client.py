@@ -269,7 +269,8 @@ class FhirClient:
             headers["If-Match"] = f'W/"{if_match}"'
         return self.request("PUT", f"{resource_type}/{resource_id}", body=resource, headers=headers)
 
-    def batch(self, bundle: JsonObject, *, idempotency_key: str) -> FhirResponse:
+    def batch(self, bundle: JsonObject | bytes, *, idempotency_key: str) -> FhirResponse:
+        """POST a batch Bundle (or its JSON, already encoded)."""
         return self.request(
             "POST",
             "",
@@ -331,7 +332,7 @@ class FhirClient:
         path_or_url: str,
         *,
         params: Mapping[str, str] | None = None,
-        body: JsonObject | None = None,
+        body: JsonObject | bytes | None = None,
         headers: Mapping[str, str] | None = None,
         read_timeout_s: float | None = None,
     ) -> FhirResponse:
@@ -353,7 +354,7 @@ class FhirClient:
         method: str,
         url: str,
         params: Mapping[str, str] | None,
-        body: JsonObject | None,
+        body: JsonObject | bytes | None,
         extra_headers: Mapping[str, str] | None,
         read_timeout_s: float | None,
         *,
@@ -369,7 +370,9 @@ class FhirClient:
         data = None
         if body is not None:
             headers["Content-Type"] = f"{FHIR_JSON}; charset=utf-8"
-            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            data = (
+                body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+            )
         timeout = (self.timeouts.connect_s, read_timeout_s or self.timeouts.read_s)
         started = time.monotonic()
         self.requests_made += 1

@@ -33,7 +33,7 @@ from outpost.sync.wire import (
     EntryResult,
     Put,
     batch_bundle,
-    batch_key,
+    batch_request,
     parse_batch_response,
     request_key,
 )
@@ -165,8 +165,8 @@ class Pusher:
     def _send(self, plans: list[_Plan]) -> list[EntryResult] | None:
         self.counts.sent += len(plans)
         if self._use_batch and len(plans) > 1:
-            bundle = batch_bundle([plan.put for plan in plans])
-            answer = self._client.batch(bundle, idempotency_key=batch_key(bundle))
+            data, key = batch_request(batch_bundle([plan.put for plan in plans]))
+            answer = self._client.batch(data, idempotency_key=key)
             if answer.ok:  # no body at all is as unreadable as a wrong one
                 return parse_batch_response(answer.body or {}, len(plans))
             if answer.status not in (404, 405):

@@ -27,9 +27,17 @@ def request_key(mutation_id: str, body: JsonObject) -> str:
 
 
 def batch_key(bundle: JsonObject) -> str:
-    """`Idempotency-Key` of a batch: a digest of the whole Bundle (its entries' mutation ids,
-    resources and preconditions)."""
-    return f"batch.{hashlib.sha256(canonical(bundle)).hexdigest()[:40]}"
+    """`Idempotency-Key` of a batch: a digest of the whole Bundle as sent (its entries'
+    mutation ids, resources and preconditions)."""
+    return batch_request(bundle)[1]
+
+
+def batch_request(bundle: JsonObject) -> tuple[bytes, str]:
+    """The batch's body, encoded once, and its `Idempotency-Key`: a digest of exactly those
+    bytes. The Bundle is built the same way from the same entries (`batch_bundle`), so the
+    same batch gives the same bytes and key, and any change to it a new key."""
+    body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode()
+    return body, f"batch.{hashlib.sha256(body).hexdigest()[:40]}"
 
 
 @dataclass(frozen=True)
