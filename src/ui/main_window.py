@@ -80,10 +80,12 @@ class MainWindow(QMainWindow):
         self._connection_label.setObjectName("connectionState")
         self._connection_label.setAccessibleName(self.tr("Connection to the server"))
         if sync is not None:
+            self._connection_label.setContentsMargins(12, 0, 0, 0)
             self.statusBar().addPermanentWidget(self._connection_label)
         if profile_label:
             profile = QLabel(self.tr("Profile: {profile}").format(profile=profile_label))
             profile.setObjectName("profileLabel")
+            profile.setContentsMargins(12, 0, 0, 0)
             profile.setAccessibleName(self.tr("Profile"))
             self.statusBar().addPermanentWidget(profile)
 
