@@ -30,59 +30,48 @@ def test_runtime_runs_coroutines_on_its_own_thread(runtime: Runtime) -> None:
     assert runtime.submit(where, timeout=5).result(5) == "outpost-runtime"
 
 
-def test_runtime_times_out_and_cancels_the_job(runtime: Runtime) -> None:
-    cancelled = threading.Event()
+class Forever:
+    """A job that runs until cancelled and says when it started and when it was cancelled."""
 
-    async def forever() -> None:
+    def __init__(self) -> None:
+        self.started, self.cancelled = threading.Event(), threading.Event()
+
+    async def run(self) -> None:
+        self.started.set()
         try:
             await asyncio.Event().wait()
         except asyncio.CancelledError:
-            cancelled.set()
+            self.cancelled.set()
             raise
 
-    future = runtime.submit(forever, timeout=0.05)
+
+def test_runtime_times_out_and_cancels_the_job(runtime: Runtime) -> None:
+    job = Forever()
+    future = runtime.submit(job.run, timeout=0.05)
     with pytest.raises(JobTimeoutError, match=r"0\.05 seconds"):
         future.result(5)
-    assert cancelled.wait(5)
+    assert job.cancelled.wait(5)
 
 
 def test_cancelling_the_future_cancels_the_coroutine(runtime: Runtime) -> None:
-    started, cancelled = threading.Event(), threading.Event()
-
-    async def forever() -> None:
-        started.set()
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            cancelled.set()
-            raise
-
-    future = runtime.submit(forever, timeout=60)
-    assert started.wait(5)
+    job = Forever()
+    future = runtime.submit(job.run, timeout=60)
+    assert job.started.wait(5)
     future.cancel()
-    assert cancelled.wait(5)
+    assert job.cancelled.wait(5)
 
 
 def test_shutdown_cancels_running_work_and_stops_the_thread() -> None:
     rt = Runtime()
     rt.start()
-    started, cancelled = threading.Event(), threading.Event()
-
-    async def forever() -> None:
-        started.set()
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            cancelled.set()
-            raise
-
-    future = rt.submit(forever, timeout=60)
-    assert started.wait(5)
+    job = Forever()
+    future = rt.submit(job.run, timeout=60)
+    assert job.started.wait(5)
     rt.shutdown()
-    assert cancelled.is_set()
+    assert job.cancelled.is_set()
     assert future.cancelled() or isinstance(future.exception(1), concurrent.futures.CancelledError)
     with pytest.raises(RuntimeError, match="shut down"):
-        rt.submit(forever, timeout=1)
+        rt.submit(job.run, timeout=1)
 
 
 class _Resource:
