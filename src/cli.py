@@ -107,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument(
         "--token-ttl", type=int, default=900, metavar="SECONDS", help="access token lifetime"
     )
+    server.add_argument(
+        "--ice-server",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="STUN/TURN server for video visits (stun:, turn:, turns:; repeatable)",
+    )
+    server.add_argument("--turn-user", help="user name for the TURN servers")
+    server.add_argument("--turn-password", help="password for the TURN servers")
 
     selftest = commands.add_parser("selftest", help="check Python, Qt, codecs, keychain, store")
     selftest.add_argument("--json", action="store_true", help="machine-readable output")

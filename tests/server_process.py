@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,7 +177,9 @@ def running_server(
     name: str = "server",
     start_timeout: float = 60.0,
     stop_timeout: float = 20.0,
+    extra_args: Sequence[str] = (),
 ) -> Iterator[RunningServer]:
+    """`extra_args` are more `outpost server` options, e.g. `("--ice-server", URL)`."""
     root = tmp_path / name
     home, data = root / "home", root / "data"
     command = [sys.executable, "-m", "outpost", "--home", str(home), "server"]
@@ -186,6 +188,7 @@ def running_server(
         command += ["--seed", seed]
     if token_ttl is not None:
         command += ["--token-ttl", str(token_ttl)]
+    command += list(extra_args)
     root.mkdir(parents=True, exist_ok=True)
     stderr_path = root / "stderr.txt"
     with stderr_path.open("a") as stderr:

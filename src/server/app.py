@@ -1,5 +1,6 @@
 """The aiohttp application: shared state, middlewares (access log, errors as
-OperationOutcome, bearer authentication) and the routes of `fhir_rest` and `oauth`."""
+OperationOutcome, bearer authentication) and the routes of `fhir_rest`, `oauth`,
+`signaling` and `join_page`."""
 
 from __future__ import annotations
 
@@ -158,16 +159,24 @@ async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamRespo
     """Every /fhir call but the discovery documents needs a valid Bearer access token."""
     if not request.path.startswith("/fhir") or request.path in PUBLIC_FHIR_PATHS:
         return await handler(request)
+    found = await authenticate(request)
+    if isinstance(found, str):
+        raise _unauthorized(found)
+    request[CALLER] = found
+    return await handler(request)
+
+
+async def authenticate(request: web.Request) -> Caller | str:
+    """The caller named by the request's Bearer access token, or why there is none."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized("No Bearer access token")
+        return "No Bearer access token"
     shared = state(request)
     now = shared.clock()
     account = await shared.db.read(lambda conn: tokens.authenticate(conn, token.strip(), now))
     if account is None:
-        raise _unauthorized("The access token is invalid or expired")
-    request[CALLER] = Caller(account.username, account.clinic, account.practitioner_id)
-    return await handler(request)
+        return "The access token is invalid or expired"
+    return Caller(account.username, account.clinic, account.practitioner_id)
 
 
 def create_app(
@@ -175,9 +184,11 @@ def create_app(
     *,
     access_ttl: int = tokens.DEFAULT_ACCESS_TTL_S,
     clock: Callable[[], int] = instants.now_us,
+    ice_servers: tuple[JsonObject, ...] = (),
 ) -> web.Application:
-    """The server's application on an open database (the caller closes it)."""
-    from outpost.server import fhir_rest, oauth
+    """The server's application on an open database (the caller closes it).
+    `ice_servers` go to both sides of every video visit (RTCIceServer dictionaries)."""
+    from outpost.server import fhir_rest, join_page, oauth, signaling
 
     app = web.Application(
         middlewares=[access_log, fhir_errors, bearer_auth], client_max_size=MAX_BODY_BYTES
@@ -185,4 +196,6 @@ def create_app(
     app[STATE] = ServerState(db=db, access_ttl=access_ttl, clock=clock, started=clock())
     oauth.add_routes(app)
     fhir_rest.add_routes(app)
+    signaling.add_routes(app, ice_servers)
+    join_page.add_routes(app)
     return app

@@ -3,13 +3,15 @@
 Every job runs as one transaction on that thread (`BEGIN IMMEDIATE` for writes), so the
 event loop never blocks on SQLite and writes are serialized: the order in which versions
 get their timestamps is the order in which they commit. WAL with `synchronous=FULL`: an
-acknowledged write survives a power cut.
+acknowledged write survives a power cut. The schema version is `PRAGMA user_version`;
+opening an older database runs the missing steps in one transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sqlite3
 import time
@@ -19,13 +21,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from outpost.core.errors import OutpostError
+from outpost.server import instants, join_links
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 DATABASE_FILE = "outpost-server.sqlite3"
-SCHEMA_VERSION = 1
 SLOW_JOB_MS = 250
 
 _SCHEMA = """
@@ -120,9 +122,56 @@ CREATE TABLE access_tokens (
 """
 
 
+def _statements(script: str) -> list[str]:
+    lines = [line for line in script.splitlines() if not line.lstrip().startswith("--")]
+    return [statement for statement in "\n".join(lines).split(";") if statement.strip()]
+
+
+def _create_base(conn: sqlite3.Connection) -> None:
+    """Version 1: clinics, users, resources and their versions, search index, sign-in."""
+    for statement in _statements(_SCHEMA):
+        conn.execute(statement)
+
+
+def _add_join_links(conn: sqlite3.Connection) -> None:
+    """Version 2: patients' join links, backfilled from the Appointments already stored."""
+    for statement in _statements(join_links.SCHEMA):
+        conn.execute(statement)
+    rows = conn.execute(
+        "SELECT r.clinic, v.body FROM resources r JOIN versions v ON v.seq = r.seq "
+        "WHERE r.type = 'Appointment'"
+    ).fetchall()
+    now = instants.now_us()
+    for row in rows:
+        join_links.record_appointment(conn, row["clinic"], json.loads(row["body"]), now)
+
+
+# Step n brings a database from version n - 1 to n; a new database gets them all.
+_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _create_base,
+    2: _add_join_links,
+}
+SCHEMA_VERSION = max(_STEPS)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(found + 1, SCHEMA_VERSION + 1):
+            _STEPS[step](conn)
+            if found:
+                logger.info("server database migrated to version %d", step)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (and on first use create) the database at `path`, in autocommit mode: callers
-    begin their own transactions."""
+    """Open (and on first use create, or bring up to date) the database at `path`, in
+    autocommit mode: callers begin their own transactions."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA busy_timeout = 5000")
@@ -130,25 +179,14 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     found = conn.execute("PRAGMA user_version").fetchone()[0]
-    if found == 0:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-                lines = [line for line in _SCHEMA.splitlines() if not line.startswith("--")]
-                for statement in "\n".join(lines).split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    elif found != SCHEMA_VERSION:
+    if found > SCHEMA_VERSION:
         conn.close()
         raise OutpostError(
-            f"The server database has schema version {found}; this build knows "
+            f"The server database has schema version {found}; this build knows up to "
             f"{SCHEMA_VERSION}. Use a matching Outpost version."
         )
+    if found < SCHEMA_VERSION:
+        _migrate(conn)
     return conn
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from aiohttp import web
 
 from outpost.core.errors import ConfigError, OutpostError
-from outpost.server import idempotency, instants, seed, tokens, validation
+from outpost.server import idempotency, instants, join_links, seed, tokens, validation
 from outpost.server.app import create_app
 from outpost.server.database import Database
 
@@ -33,6 +33,30 @@ class ServerConfig:
     port: int = 8080
     seed: str | None = None
     access_ttl: int = tokens.DEFAULT_ACCESS_TTL_S
+    ice_servers: tuple[dict[str, object], ...] = ()
+
+
+def ice_servers(
+    urls: list[str], username: str | None, credential: str | None
+) -> tuple[dict[str, object], ...]:
+    """RTCIceServer dictionaries for `--ice-server` URLs: STUN ones alone, TURN ones with
+    the `--turn-user` / `--turn-password` credentials."""
+    if (username is None) != (credential is None):
+        raise ConfigError("--turn-user and --turn-password go together.")
+    found: list[dict[str, object]] = []
+    for url in urls:
+        scheme = url.partition(":")[0].lower()
+        if scheme in ("stun", "stuns"):
+            found.append({"urls": [url]})
+        elif scheme in ("turn", "turns"):
+            if username is None:
+                raise ConfigError(f"--ice-server {url} needs --turn-user and --turn-password.")
+            found.append({"urls": [url], "username": username, "credential": credential})
+        else:
+            raise ConfigError(
+                f"--ice-server must be a stun:, stuns:, turn: or turns: URL, not {url!r}."
+            )
+    return tuple(found)
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
@@ -41,8 +65,18 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         raise ConfigError("--token-ttl must be 0 or more seconds.")
     if not 0 <= args.port <= 65535:
         raise ConfigError("--port must be between 0 and 65535.")
+    servers = ice_servers(
+        list(getattr(args, "ice_server", None) or []),
+        getattr(args, "turn_user", None),
+        getattr(args, "turn_password", None),
+    )
     return ServerConfig(
-        data_dir=Path(args.data), host=args.host, port=args.port, seed=args.seed, access_ttl=ttl
+        data_dir=Path(args.data),
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        access_ttl=ttl,
+        ice_servers=servers,
     )
 
 
@@ -71,6 +105,7 @@ def _startup_housekeeping(db: Database, with_seed: bool, origin: str) -> list[tu
         now = instants.now_us()
         idempotency.prune(conn, now)
         tokens.prune(conn, now)
+        join_links.prune(conn, now)
         if not with_seed:
             return []
         if seed.seed_demo(conn, origin, instants.now_us):
@@ -108,7 +143,7 @@ async def serve(config: ServerConfig, *, say: Callable[[str], None] = _say) -> i
     try:
         db = Database.open(config.data_dir)
         await loop.run_in_executor(None, validation.warm_up)
-        app = create_app(db, access_ttl=config.access_ttl)
+        app = create_app(db, access_ttl=config.access_ttl, ice_servers=config.ice_servers)
         runner = web.AppRunner(
             app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT_S
         )
@@ -125,7 +160,12 @@ async def serve(config: ServerConfig, *, say: Callable[[str], None] = _say) -> i
             None, _startup_housekeeping, db, config.seed == "demo", origin
         )
         port = origin.rsplit(":", 1)[1]
-        logger.info("server listening: port=%s demo_accounts=%d", port, len(demo))
+        logger.info(
+            "server listening: port=%s demo_accounts=%d ice_servers=%d",
+            port,
+            len(demo),
+            len(config.ice_servers),
+        )
         say(f"Outpost reference server: {origin}/fhir")
         for username, password in demo:
             say(f"Demo account: {username} / {password}")

@@ -1,22 +1,21 @@
 """Demo data for `outpost server --seed demo`, loaded only into an empty database: one
 clinic, two clinicians who can sign in, 20 patients, a schedule per clinician and booked
 appointments today and on the next two days (server local time), half of them video
-visits with an unguessable join link. All names are invented."""
+visits with an unguessable join link (recorded in `join_links`). All names are invented."""
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from outpost.server import accounts, search, storage, validation
+from outpost.server import accounts, join_links, search, storage, validation
 from outpost.server.outcome import JsonObject
 
 DEMO_CLINIC = "demo-clinic"
 DEMO_PASSWORD = "outpost-demo"  # noqa: S105 (printed for demo sign-in)
-VIRTUAL_SERVICE = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Appointment.virtualService"
+VIRTUAL_SERVICE = join_links.VIRTUAL_SERVICE
 CLINICIANS = (("dr.rivera", "Ana", "Rivera", "female"), ("dr.okafor", "Chidi", "Okafor", "male"))
 PATIENTS = (
     ("Maya", "Lindqvist", "female"),
@@ -80,7 +79,7 @@ def _appointment(
         ],
     }
     if virtual:
-        link = f"{origin}/join/{secrets.token_urlsafe(24)}"
+        link = join_links.link_url(origin, join_links.new_token())
         resource["extension"] = [
             {"url": VIRTUAL_SERVICE, "extension": [{"url": "addressUrl", "valueUrl": link}]}
         ]
@@ -166,6 +165,8 @@ def seed_demo(
         validation.validate(resource, type_, url_id=resource["id"])
         rows = search.index_rows(type_, resource)
         storage.save(conn, DEMO_CLINIC, resource, rows, method="PUT", clock=clock)
+        if type_ == "Appointment":
+            join_links.record_appointment(conn, DEMO_CLINIC, resource, clock())
     return True
 
 
