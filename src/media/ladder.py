@@ -1,0 +1,236 @@
+"""The step-down ladder: which resolution, frame rate and Opus bitrate the link can carry.
+
+Pure logic, fed one `LinkSample` a second. Steps: 640x480@30 -> 480x360@30 ->
+320x240@15 -> audio only. Down fast: two bad samples out of three (or at once to the
+step a measured rate fits). Up slowly: one step after 10 s of good samples; the first
+seconds on the new step are a probe that one bad sample undoes, and each failed probe
+doubles the wait before the next (up to 160 s), so a link at the edge does not flap.
+Every change is a `Transition` with its time and a reason in plain words.
+"""
+
+from __future__ import annotations
+
+import collections
+import enum
+from dataclasses import dataclass, field
+
+from outpost.media.link_pressure import (
+    Assessment,
+    Cause,
+    LinkSample,
+    Pressure,
+    PressureGauge,
+    PressureTuning,
+)
+
+
+class Step(enum.Enum):
+    FULL = "640x480@30"
+    MEDIUM = "480x360@30"
+    LOW = "320x240@15"
+    AUDIO_ONLY = "audio only"
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """What a step sends, and the link rate (kbit/s, packet overhead included) it needs."""
+
+    step: Step
+    width: int
+    height: int
+    fps: int
+    video_kbps: int  # the video encoder's ceiling on this step
+    opus_kbps: int
+    opus_lossy_kbps: int  # under loss: fewer bits, and room for Opus' own redundancy
+    needs_kbps: int
+
+    @property
+    def has_video(self) -> bool:
+        return self.fps > 0
+
+
+# needs_kbps = video + Opus + about 60 bytes of IP/UDP/SRTP header per packet (50 audio
+# packets a second, one or two per video frame), with some headroom.
+SPECS: dict[Step, StepSpec] = {
+    Step.FULL: StepSpec(Step.FULL, 640, 480, 30, 500, 48, 32, 640),
+    Step.MEDIUM: StepSpec(Step.MEDIUM, 480, 360, 30, 270, 40, 32, 400),
+    Step.LOW: StepSpec(Step.LOW, 320, 240, 15, 150, 32, 24, 240),
+    Step.AUDIO_ONLY: StepSpec(Step.AUDIO_ONLY, 0, 0, 0, 0, 24, 16, 0),
+}
+ORDER = (Step.FULL, Step.MEDIUM, Step.LOW, Step.AUDIO_ONLY)
+
+LABELS = {
+    Step.FULL: "Good connection",
+    Step.MEDIUM: "Slower connection: video sharpness reduced",
+    Step.LOW: "Weak connection: low-resolution video to keep the sound clear",
+    Step.AUDIO_ONLY: "Weak connection: audio only; video resumes when the link improves",
+}
+
+
+def label(step: Step) -> str:
+    """One line for the call window saying what the link allows now."""
+    return LABELS[step]
+
+
+@dataclass(frozen=True)
+class Transition:
+    at: float
+    from_step: Step
+    to_step: Step
+    reason: str
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the engine applies for the current step."""
+
+    spec: StepSpec
+    opus_kbps: int
+    lossy: bool
+
+
+@dataclass(frozen=True)
+class LadderTuning:
+    down_window: int = 3  # samples looked at
+    down_count: int = 2  # of them bad, to step down
+    settle_s: float = 2.0  # after a step down, while queues drain, only a rate counts
+    up_hold_s: float = 10.0
+    max_hold_s: float = 160.0
+    tentative_s: float = 5.0  # after a step up, one bad sample undoes it
+    probe_window_s: float = 60.0  # a step down sooner than this after a step up: failed probe
+    lossy_on: float = 0.05  # Opus goes to its lossy bitrate at this recent loss
+    lossy_off: float = 0.02
+    lossy_off_samples: int = 5
+    pressure: PressureTuning = field(default_factory=PressureTuning)
+
+
+class Ladder:
+    """Holds the current step; `feed` one sample a second, read `step` and `targets`."""
+
+    def __init__(self, start: Step = Step.FULL, tuning: LadderTuning | None = None) -> None:
+        self.tuning = tuning or LadderTuning()
+        self._gauge = PressureGauge(self.tuning.pressure)
+        self._step = start
+        self._recent: collections.deque[Assessment] = collections.deque(
+            maxlen=self.tuning.down_window
+        )
+        self._changed_at: float | None = None
+        self._last_at: float | None = None
+        self._went_up = False
+        self._good_since: float | None = None
+        self._failures: dict[Step, int] = dict.fromkeys(ORDER, 0)
+        self._losses: collections.deque[float] = collections.deque(maxlen=3)
+        self._lossy = False
+        self._calm = 0
+        self.history: collections.deque[Transition] = collections.deque(maxlen=1000)
+
+    @property
+    def step(self) -> Step:
+        return self._step
+
+    @property
+    def targets(self) -> Targets:
+        spec = SPECS[self._step]
+        return Targets(spec, spec.opus_lossy_kbps if self._lossy else spec.opus_kbps, self._lossy)
+
+    def hold_s(self, step: Step) -> float:
+        """Good time needed before trying `step` again (grows with its failed probes)."""
+        wait: float = self.tuning.up_hold_s * 2.0 ** self._failures[step]
+        return min(wait, self.tuning.max_hold_s)
+
+    def feed(self, sample: LinkSample) -> Transition | None:
+        """Take one measurement; returns the transition it caused, if any."""
+        self._track_loss(sample)
+        previous, self._last_at = self._last_at, sample.at
+        seen = self._gauge.assess(sample, SPECS[self._step].needs_kbps)
+        since = sample.at - self._changed_at if self._changed_at is not None else None
+        self._forget_probe_failures(since)
+        settling = not self._went_up and since is not None and since < self.tuning.settle_s
+        if settling and seen.pressure is Pressure.BAD and Cause.RATE not in seen.causes:
+            return None  # the queue left by the step we came from is still draining
+        self._recent.append(seen)
+        if seen.pressure is not Pressure.GOOD:
+            self._good_since = None
+        elif self._good_since is None:
+            self._good_since = previous if previous is not None else sample.at
+        if seen.pressure is Pressure.BAD:
+            return self._maybe_down(seen, since)
+        return self._maybe_up(sample)
+
+    def _maybe_down(self, seen: Assessment, since: float | None) -> Transition | None:
+        if self._step is Step.AUDIO_ONLY:
+            return None
+        bad = [a for a in self._recent if a.pressure is Pressure.BAD]
+        probing = self._went_up and since is not None and since < self.tuning.tentative_s
+        if len(bad) < self.tuning.down_count and not probing:
+            return None
+        below = ORDER[ORDER.index(self._step) + 1]
+        target = below
+        if seen.capacity_kbps is not None:
+            fits = [s for s in ORDER if SPECS[s].needs_kbps <= seen.capacity_kbps]
+            target = max(below, fits[0], key=ORDER.index)
+        if self._went_up and since is not None and since < self.tuning.probe_window_s:
+            self._failures[self._step] += 1
+        reason = _describe(bad, SPECS[self._step], after_step_up=probing)
+        return self._move(seen.sample.at, target, reason, up=False)
+
+    def _maybe_up(self, sample: LinkSample) -> Transition | None:
+        if self._step is Step.FULL or self._good_since is None:
+            return None
+        above = ORDER[ORDER.index(self._step) - 1]
+        good_for = sample.at - self._good_since
+        if good_for < self.hold_s(above):
+            return None
+        return self._move(sample.at, above, f"link good for {good_for:.0f} s", up=True)
+
+    def _move(self, at: float, to: Step, reason: str, up: bool) -> Transition:
+        transition = Transition(at, self._step, to, reason)
+        self.history.append(transition)
+        if up:
+            self._failures[self._step] = 0  # it held long enough to climb from
+        self._step = to
+        self._changed_at = at
+        self._went_up = up
+        self._recent.clear()
+        self._good_since = None
+        return transition
+
+    def _forget_probe_failures(self, since: float | None) -> None:
+        if self._went_up and since is not None and since >= self.tuning.probe_window_s:
+            self._failures[self._step] = 0
+
+    def _track_loss(self, sample: LinkSample) -> None:
+        if sample.loss is None:
+            return
+        self._losses.append(sample.loss)
+        recent = sum(self._losses) / len(self._losses)
+        self._calm = self._calm + 1 if recent < self.tuning.lossy_off else 0
+        if recent >= self.tuning.lossy_on:
+            self._lossy = True
+        elif self._calm >= self.tuning.lossy_off_samples:
+            self._lossy = False
+
+
+def _describe(bad: list[Assessment], spec: StepSpec, after_step_up: bool) -> str:
+    """Why the ladder steps down, e.g. "loss 8% for 3 s"."""
+    latest = bad[-1]
+    seconds = max(1.0, latest.sample.at - bad[0].sample.at + 1.0)
+    parts = []
+    if Cause.RATE in latest.causes and latest.capacity_kbps is not None:
+        parts.append(
+            f"link carries about {latest.capacity_kbps:.0f} kbit/s, "
+            f"{spec.step.value} needs {spec.needs_kbps}"
+        )
+    losses = [a.sample.loss for a in bad if Cause.LOSS in a.causes and a.sample.loss is not None]
+    if losses:
+        parts.append(f"loss {100 * sum(losses) / len(losses):.0f}%")
+    rtts = [a for a in bad if Cause.RTT in a.causes and a.sample.rtt_ms is not None]
+    if rtts:
+        worst = max(rtts, key=lambda a: a.sample.rtt_ms or 0.0)
+        usual = f" (usually {worst.rtt_base_ms:.0f} ms)" if worst.rtt_base_ms is not None else ""
+        parts.append(f"round trip {worst.sample.rtt_ms:.0f} ms{usual}")
+    queues = [a.sample.queue_ms or 0.0 for a in bad if Cause.QUEUE in a.causes]
+    if queues:
+        parts.append(f"send queue {max(queues):.0f} ms")
+    when = "right after stepping up" if after_step_up else f"for {seconds:.0f} s"
+    return f"{' and '.join(parts)} {when}"

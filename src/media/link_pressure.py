@@ -1,0 +1,116 @@
+"""How loaded the link is, judged one sample (about a second) at a time: good, fair or bad.
+
+Pure logic for the step-down ladder (`ladder.py`). A sample is bad when the link shows
+congestion: heavy loss, a round trip that grew well above its usual value (a queue
+filling somewhere), a local send queue, or a measured rate below what the current step
+needs. Fair samples (some loss, a slightly longer round trip) block stepping up but do
+not push down: random loss without a growing queue is not cured by sending less.
+"""
+
+from __future__ import annotations
+
+import collections
+import enum
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LinkSample:
+    """One periodic measurement of the sending side; unknown values are None."""
+
+    at: float  # seconds on a monotonic clock
+    rtt_ms: float | None = None
+    loss: float | None = None  # fraction of our packets the far end lost, 0..1
+    available_kbps: float | None = None  # an estimate of what the link carries (e.g. REMB)
+    delivered_kbps: float | None = None  # what reached the far end over the last interval
+    queue_ms: float | None = None  # how long a packet waits in our own send queue
+
+
+@dataclass(frozen=True)
+class PressureTuning:
+    loss_bad: float = 0.10
+    loss_fair: float = 0.03
+    rtt_rise_bad_ms: float = 250.0  # over the lowest round trip of the last two minutes
+    rtt_rise_fair_ms: float = 100.0
+    rtt_bad_ms: float = 1000.0  # bad whatever the usual value
+    queue_bad_ms: float = 300.0
+    queue_fair_ms: float = 100.0
+    baseline_window_s: float = 120.0
+
+
+class Pressure(enum.Enum):
+    GOOD = "good"
+    FAIR = "fair"
+    BAD = "bad"
+
+
+class Cause(enum.Enum):
+    LOSS = "loss"
+    RTT = "round trip"
+    QUEUE = "send queue"
+    RATE = "rate"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    sample: LinkSample
+    pressure: Pressure
+    causes: frozenset[Cause]
+    rtt_base_ms: float | None
+    capacity_kbps: float | None  # what the link carries at most, when the sample says so
+
+
+class PressureGauge:
+    """Judges samples against the step's needs; remembers the usual round trip."""
+
+    def __init__(self, tuning: PressureTuning | None = None) -> None:
+        self.tuning = tuning or PressureTuning()
+        self._rtts: collections.deque[tuple[float, float]] = collections.deque()
+
+    def assess(self, sample: LinkSample, needs_kbps: float) -> Assessment:
+        t = self.tuning
+        base = self._baseline(sample)
+        bad: set[Cause] = set()
+        fair: set[Cause] = set()
+        loss = sample.loss or 0.0
+        rise = (sample.rtt_ms - base) if sample.rtt_ms is not None and base is not None else 0.0
+        if loss >= t.loss_bad:
+            bad.add(Cause.LOSS)
+        elif loss >= t.loss_fair:
+            fair.add(Cause.LOSS)
+        if rise >= t.rtt_rise_bad_ms or (sample.rtt_ms or 0.0) >= t.rtt_bad_ms:
+            bad.add(Cause.RTT)
+        elif rise >= t.rtt_rise_fair_ms:
+            fair.add(Cause.RTT)
+        if (sample.queue_ms or 0.0) >= t.queue_bad_ms:
+            bad.add(Cause.QUEUE)
+        elif (sample.queue_ms or 0.0) >= t.queue_fair_ms:
+            fair.add(Cause.QUEUE)
+        if {Cause.LOSS, Cause.RTT} <= fair:
+            bad |= fair  # loss while a queue grows: congestion, not random loss
+        capacity = _capacity(sample, congested=bool(bad & {Cause.LOSS, Cause.QUEUE}))
+        if capacity is not None and capacity < needs_kbps:
+            bad.add(Cause.RATE)
+        if bad:
+            return Assessment(sample, Pressure.BAD, frozenset(bad), base, capacity)
+        pressure = Pressure.FAIR if fair else Pressure.GOOD
+        return Assessment(sample, pressure, frozenset(fair), base, capacity)
+
+    def _baseline(self, sample: LinkSample) -> float | None:
+        if sample.rtt_ms is not None:
+            self._rtts.append((sample.at, sample.rtt_ms))
+        while self._rtts and self._rtts[0][0] < sample.at - self.tuning.baseline_window_s:
+            self._rtts.popleft()
+        return min(rtt for _, rtt in self._rtts) if self._rtts else None
+
+
+def _capacity(sample: LinkSample, congested: bool) -> float | None:
+    """The most the link can carry: the estimate, or what got through while it was full.
+
+    What got through says nothing about the link while nothing is lost or queued: then it
+    is only what we sent.
+    """
+    limits = [sample.available_kbps] if sample.available_kbps is not None else []
+    if congested and sample.delivered_kbps is not None:
+        limits.append(sample.delivered_kbps)
+    return min(limits) if limits else None
