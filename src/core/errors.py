@@ -69,3 +69,23 @@ class SyncError(OutpostError):
     def __init__(self, kind: SyncErrorKind, message: str) -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class CallErrorKind(enum.Enum):
+    UNREACHABLE = "unreachable"  # the signaling server cannot be reached
+    REFUSED = "refused"  # the server refused this sign-in for the room
+    LINK_INVALID = "link-invalid"  # a join link the server does not know (404)
+    LINK_EXPIRED = "link-expired"  # a join link past its expiry (410)
+    REPLACED = "replaced"  # the same role connected to the room from elsewhere
+    NO_PATIENT = "no-patient"  # nobody came to the waiting room in time
+    NOT_ADMITTED = "not-admitted"  # the patient was never let in
+    NO_MEDIA = "no-media"  # the call ran but media did not flow both ways
+    CONFIG = "config"  # e.g. relay-only without any TURN server
+
+
+class CallError(OutpostError):
+    """A video visit could not start or did not work; `kind` says how."""
+
+    def __init__(self, kind: CallErrorKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind

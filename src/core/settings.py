@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from outpost.core.errors import ConfigError
+from outpost.core.ice_servers import IceServer, parse_ice_servers
 
 APP_NAME = "Outpost"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -99,6 +100,18 @@ def _server_url(value: object) -> str:
     return value.rstrip("/")
 
 
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
+def _bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValueError("must be true or false")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings; passed down through constructors, never read from globals."""
@@ -108,6 +121,8 @@ class Settings:
     autosave_ms: int = 1000
     server_url: str = ""
     idle_lock_minutes: int = 10
+    ice_servers: tuple[IceServer, ...] = ()  # STUN/TURN, in order (core/ice_servers.py)
+    relay_only: bool = False  # calls use TURN relays only (locked-down networks)
 
 
 # key -> parser; every key here may appear in a file, as OUTPOST_<KEY>, or in --set.
@@ -116,7 +131,10 @@ _FIELDS: dict[str, Callable[[object], Any]] = {
     "autosave_ms": _int_between(100, 10_000),
     "server_url": _server_url,
     "idle_lock_minutes": _int_between(0, 24 * 60),
+    "ice_servers": parse_ice_servers,
+    "relay_only": _bool,
 }
+_MAY_HOLD_SECRETS = frozenset({"ice_servers"})
 
 
 def _read_toml(path: Path) -> dict[str, object]:
@@ -140,7 +158,9 @@ def _apply(values: dict[str, Any], raw: Mapping[str, object], source: str) -> No
         try:
             values[key] = parse(value)
         except ValueError as exc:
-            raise ConfigError(f"Invalid setting '{key}' in {source}: {value!r} {exc}.") from exc
+            # TURN credentials must not reach a terminal or a log: name the entry only.
+            shown = "" if key in _MAY_HOLD_SECRETS else f"{value!r} "
+            raise ConfigError(f"Invalid setting '{key}' in {source}: {shown}{exc}.") from exc
 
 
 def load_settings(

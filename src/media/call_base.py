@@ -1,0 +1,175 @@
+"""What both sides of a video visit share: the room connection, the event loop with its
+once-a-second quality sample, replacing the peer connection, mute, camera off, hang-up.
+
+`CallSession` (clinician) and `PatientPeer` (patient) add their side of the protocol in
+`_handle`, `_check` and `_should_stop`. Everything runs on the runtime loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from abc import ABC, abstractmethod
+
+from outpost.core.errors import CallError, CallErrorKind
+from outpost.core.ice_servers import merged
+from outpost.media import signaling_messages as wire
+from outpost.media.call_meter import CallMeter
+from outpost.media.call_record import CallRecord, EndReason, RenegotiationReason
+from outpost.media.local_media import LocalMedia
+from outpost.media.peer import Peer, PeerOptions
+from outpost.media.remote_media import RemoteMedia
+from outpost.media.signaling_client import (
+    CloseReason,
+    Event,
+    SignalingClient,
+    SignalingClosed,
+    error_for,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class CallBase(ABC):
+    def __init__(
+        self,
+        signaling: SignalingClient,
+        local: LocalMedia,
+        remote: RemoteMedia,
+        options: PeerOptions,
+        meter: CallMeter,
+        *,
+        sample_s: float = 1.0,
+        check_s: float = 0.25,
+    ) -> None:
+        self._signaling = signaling
+        self.local = local
+        self.remote = remote
+        self._options = options
+        self.meter = meter
+        self._sample_s = sample_s
+        self._check_s = check_s
+        self.peer: Peer | None = None
+        self.session = 0
+        self._welcome: wire.Welcome | None = None
+        self._ended: EndReason | None = None
+        self._hang_up = asyncio.Event()
+
+    # -- controls (runtime loop) -------------------------------------------------------
+
+    def hang_up(self) -> None:
+        self._hang_up.set()
+
+    def set_muted(self, muted: bool) -> None:
+        self.local.muted = muted
+
+    def set_camera_off(self, off: bool) -> None:
+        self.local.camera_off = off
+
+    @property
+    def signaling(self) -> SignalingClient:
+        return self._signaling
+
+    # -- the room ----------------------------------------------------------------------
+
+    async def connect(self, timeout_s: float = 15.0) -> wire.Welcome:
+        """Open the room's socket; the server's first `welcome`."""
+        self._signaling.start()
+        deadline = time.monotonic() + timeout_s
+        while self._welcome is None:
+            await self._next_event(deadline, "The video visit server did not answer in time.")
+        return self._welcome
+
+    async def _next_event(
+        self, deadline: float, message: str, kind: CallErrorKind = CallErrorKind.UNREACHABLE
+    ) -> None:
+        """Handle the next event; `CallError(kind, message)` if none comes by `deadline`."""
+        remaining = deadline - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise TimeoutError
+            event = await asyncio.wait_for(self._signaling.next(), remaining)
+        except TimeoutError:
+            raise CallError(kind, message) from None
+        await self._dispatch(event)
+
+    async def _dispatch(self, event: Event) -> None:
+        if isinstance(event, wire.Welcome):
+            self._welcome = event
+        elif isinstance(event, wire.Bye):
+            logger.info("call: the other side ended the visit")
+            self._ended = EndReason.REMOTE_BYE
+            return
+        elif isinstance(event, SignalingClosed):
+            if event.reason is not CloseReason.HUNG_UP:
+                raise error_for(event.reason)
+            self._ended = EndReason.HUNG_UP
+            return
+        await self._handle(event)
+
+    @abstractmethod
+    async def _handle(self, event: Event) -> None: ...
+
+    @abstractmethod
+    async def _check(self) -> None:
+        """Called a few times a second while the call runs (may raise `CallError`)."""
+
+    @abstractmethod
+    def _should_stop(self) -> bool:
+        """Whether this side's own end condition (a duration) has come."""
+
+    # -- the call loop -----------------------------------------------------------------
+
+    async def _run_loop(self) -> CallRecord:
+        next_sample = time.monotonic()
+        try:
+            while self._ended is None:
+                if self._hang_up.is_set() or self._should_stop():
+                    self._ended = EndReason.HUNG_UP
+                    break
+                if time.monotonic() >= next_sample:
+                    await self.meter.tick(self.peer)
+                    next_sample += self._sample_s
+                await self._check()
+                await self._wait_event(min(next_sample, time.monotonic() + self._check_s))
+            await self.meter.tick(self.peer)
+            return self.meter.record(self._ended)
+        finally:
+            await self._finish()
+
+    async def _wait_event(self, until: float) -> None:
+        hang_up = asyncio.ensure_future(self._hang_up.wait())
+        incoming = asyncio.ensure_future(self._signaling.next())
+        done, _ = await asyncio.wait(
+            {hang_up, incoming},
+            timeout=max(until - time.monotonic(), 0.0),
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        hang_up.cancel()
+        if incoming in done:
+            await self._dispatch(incoming.result())
+        else:
+            incoming.cancel()
+
+    async def _replace_peer(self, session: int, reason: RenegotiationReason) -> Peer:
+        """Close the current peer connection and make the one for `session`."""
+        if self.peer is not None:
+            await self.peer.close()
+        self.session = session
+        offered = self._welcome.ice_servers if self._welcome is not None else ()
+        options = dataclasses.replace(
+            self._options, ice_servers=merged(self._options.ice_servers, offered)
+        )
+        self.peer = Peer(session, options, self.local, self.remote)
+        self.meter.renegotiated(session, reason)
+        return self.peer
+
+    async def _finish(self) -> None:
+        if self._ended is not EndReason.REMOTE_BYE and self._signaling.connected:
+            await self._signaling.send(wire.Bye("hangup"))
+        if self.peer is not None:
+            await self.peer.close()
+        await self.remote.close()
+        await self._signaling.close()

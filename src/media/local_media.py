@@ -1,0 +1,135 @@
+"""What this side sends: the camera and microphone as the peer connections see them.
+
+`LocalMedia` owns the call's sources (devices or synthetic tracks) for the whole call and
+hands each new peer connection fresh `OutboundTrack` views of them (aiortc stops a
+sender's track when its connection closes; the sources must survive renegotiation). The
+views count what reaches the encoder (aiortc's stats hold no frame counts, DESIGN 5) and
+implement mute and camera off by sending silence or black frames at the same pace, so the
+far end's jitter buffer never notices. `FrameFilter` is the seam for the step-down ladder:
+it may scale a frame or return None to skip it (frame-rate reduction).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import av
+import numpy as np
+from aiortc.mediastreams import MediaStreamTrack
+
+Frame = av.VideoFrame | av.AudioFrame
+FrameFilter = Callable[[av.VideoFrame], av.VideoFrame | None]
+
+
+@dataclass(frozen=True)
+class SentCounts:
+    frames: int
+    audio_s: float  # audio only: seconds of audio sent
+    width: int | None  # video only: the last frame's size
+    height: int | None
+    first_sent_at: float | None  # time.monotonic() of the first frame sent
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.frames = 0
+        self.audio_s = 0.0
+        self.size: tuple[int, int] | None = None
+        self.first_sent_at: float | None = None
+
+    def count(self, frame: Frame) -> None:
+        self.frames += 1
+        if isinstance(frame, av.AudioFrame):
+            self.audio_s += frame.samples / (frame.sample_rate or 48_000)
+        else:
+            self.size = (frame.width, frame.height)
+        if self.first_sent_at is None:
+            self.first_sent_at = time.monotonic()
+
+    def snapshot(self) -> SentCounts:
+        width, height = self.size or (None, None)
+        return SentCounts(self.frames, self.audio_s, width, height, self.first_sent_at)
+
+
+class LocalMedia:
+    """The call's outgoing sources and their switches (mute, camera off, ladder filter)."""
+
+    def __init__(self, audio: MediaStreamTrack | None, video: MediaStreamTrack | None) -> None:
+        self._sources = {kind: track for kind, track in (("audio", audio), ("video", video))}
+        self._counters = {"audio": _Counter(), "video": _Counter()}
+        self.muted = False
+        self.camera_off = False
+        self.video_filter: FrameFilter | None = None
+        self._black: np.ndarray[Any, np.dtype[np.uint8]] | None = None
+
+    def tracks(self) -> list[OutboundTrack]:
+        """Fresh views for a new peer connection: audio first, then video."""
+        return [
+            OutboundTrack(self, kind, source)
+            for kind, source in self._sources.items()
+            if source is not None
+        ]
+
+    def counts(self, kind: str) -> SentCounts:
+        return self._counters[kind].snapshot()
+
+    def stop(self) -> None:
+        for source in self._sources.values():
+            if source is not None:
+                source.stop()
+
+    def shape_outgoing(self, kind: str, frame: Frame) -> Frame | None:
+        if isinstance(frame, av.AudioFrame):
+            shaped: Frame = _silence_like(frame) if self.muted else frame
+        else:
+            video: av.VideoFrame | None = frame
+            if self.video_filter is not None:
+                video = self.video_filter(frame)
+            if video is None:
+                return None
+            shaped = self._black_like(video) if self.camera_off else video
+        self._counters[kind].count(shaped)
+        return shaped
+
+    def _black_like(self, frame: av.VideoFrame) -> av.VideoFrame:
+        shape = (frame.height * 3 // 2, frame.width)
+        if self._black is None or self._black.shape != shape:
+            black = np.full(shape, 128, dtype=np.uint8)
+            black[: frame.height] = 16
+            self._black = black
+        out = av.VideoFrame.from_ndarray(self._black, format="yuv420p")
+        out.pts, out.time_base = frame.pts, frame.time_base
+        return out
+
+
+class OutboundTrack(MediaStreamTrack):
+    """One peer connection's view of a source; stopping it leaves the source running."""
+
+    def __init__(self, owner: LocalMedia, kind: str, source: MediaStreamTrack) -> None:
+        super().__init__()
+        self.kind = kind
+        self._owner = owner
+        self._source = source
+
+    async def recv(self) -> Frame:
+        while True:
+            frame = await self._source.recv()
+            if not isinstance(frame, av.VideoFrame | av.AudioFrame):
+                raise TypeError("sources must give decoded frames")
+            shaped = self._owner.shape_outgoing(self.kind, frame)
+            if shaped is not None:
+                return shaped
+
+
+def _silence_like(frame: av.AudioFrame) -> av.AudioFrame:
+    silent = av.AudioFrame(
+        format=frame.format.name, layout=frame.layout.name, samples=frame.samples
+    )
+    for plane in silent.planes:
+        plane.update(bytes(plane.buffer_size))
+    silent.sample_rate = frame.sample_rate
+    silent.pts, silent.time_base = frame.pts, frame.time_base
+    return silent

@@ -1,0 +1,157 @@
+"""One peer connection of a call (one `session`): ICE configuration, codecs, offer/answer.
+
+A call may go through several of these (renegotiation builds a new one with the next
+session number); the sources (`LocalMedia`) and the drains (`RemoteMedia`) outlive them.
+aiortc has no trickle ICE: `setLocalDescription` gathers every candidate, so the SDP sent
+is complete. Create only on the runtime loop (aiortc binds the running loop).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiortc import (
+    RTCConfiguration,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCSessionDescription,
+)
+from aiortc.mediastreams import MediaStreamTrack
+from aiortc.rtcconfiguration import RTCIceTransportPolicy
+from aiortc.rtcrtpparameters import RTCRtpCodecCapability
+from aiortc.stats import RTCStatsReport
+
+from outpost.core.errors import CallError, CallErrorKind
+from outpost.core.ice_servers import IceServer
+from outpost.media.local_media import LocalMedia
+from outpost.media.remote_media import RemoteMedia
+
+logger = logging.getLogger(__name__)
+
+
+class VideoCodec(enum.Enum):
+    VP8 = "video/VP8"
+    H264 = "video/H264"
+
+
+class LinkState(enum.Enum):
+    """Our reading of a peer connection's ICE/DTLS state."""
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class PeerOptions:
+    ice_servers: tuple[IceServer, ...] = ()
+    relay_only: bool = False
+    video_codec: VideoCodec = VideoCodec.VP8
+
+
+def rtc_configuration(servers: Sequence[IceServer], relay_only: bool) -> RTCConfiguration:
+    """aiortc's configuration; an empty list (not None: aiortc would then use a public
+    STUN server) when nothing is configured. aiortc uses the first usable STUN and the
+    first usable TURN server of the list."""
+    if relay_only and not any(server.is_turn for server in servers):
+        raise CallError(
+            CallErrorKind.CONFIG,
+            "Relay-only calls need a TURN server: set `ice_servers` (docs/deployment.md).",
+        )
+    return RTCConfiguration(
+        iceServers=[
+            RTCIceServer(urls=[server.url], username=server.username, credential=server.credential)
+            for server in servers
+        ],
+        iceTransportPolicy=RTCIceTransportPolicy.RELAY if relay_only else RTCIceTransportPolicy.ALL,
+    )
+
+
+def _preferred(kind: str, first: str) -> list[RTCRtpCodecCapability]:
+    codecs = RTCRtpSender.getCapabilities(kind).codecs
+    rank = {first: 0, f"{kind}/rtx": 2}
+    return sorted(codecs, key=lambda codec: rank.get(codec.mimeType, 1))
+
+
+class Peer:
+    """One RTCPeerConnection and what it carries."""
+
+    def __init__(
+        self,
+        session: int,
+        options: PeerOptions,
+        local: LocalMedia,
+        remote: RemoteMedia,
+    ) -> None:
+        self.session = session
+        self._options = options
+        self._local = local
+        self._remote = remote
+        self.created_at = time.monotonic()
+        self.connected_at: float | None = None
+        self.state = LinkState.CONNECTING
+        self.pc = RTCPeerConnection(rtc_configuration(options.ice_servers, options.relay_only))
+        self.pc.on("track", self._on_track)
+        self.pc.on("iceconnectionstatechange", self._on_state)
+        self.pc.on("connectionstatechange", self._on_state)
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        self._remote.attach(track, self.session)
+
+    def _on_state(self) -> None:
+        ice, overall = self.pc.iceConnectionState, self.pc.connectionState
+        if ice == "failed" or overall == "failed":
+            state = LinkState.FAILED
+        elif ice == "closed" or overall == "closed":
+            state = LinkState.CLOSED
+        elif overall == "connected":
+            state = LinkState.CONNECTED
+        else:
+            state = LinkState.CONNECTING
+        if state is self.state:
+            return
+        self.state = state
+        if state is LinkState.CONNECTED and self.connected_at is None:
+            self.connected_at = time.monotonic()
+        logger.info("session %d: %s (ice %s)", self.session, state.value, ice)
+
+    async def offer(self) -> str:
+        """Clinician: send our tracks, receive theirs; the complete offer SDP."""
+        for track in self._local.tracks():
+            transceiver = self.pc.addTransceiver(track, direction="sendrecv")
+            first = self._options.video_codec.value if track.kind == "video" else "audio/opus"
+            transceiver.setCodecPreferences(_preferred(track.kind, first))
+        for kind in ("audio", "video"):  # receive a kind even when we do not send it
+            if not any(t.kind == kind for t in self.pc.getTransceivers()):
+                self.pc.addTransceiver(kind, direction="recvonly")
+        await self.pc.setLocalDescription(await self.pc.createOffer())
+        return str(self.pc.localDescription.sdp)
+
+    @property
+    def answered(self) -> bool:
+        """Clinician: the answer for this session has been applied."""
+        return self.pc.remoteDescription is not None
+
+    async def accept(self, answer_sdp: str) -> None:
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=answer_sdp, type="answer"))
+
+    async def answer(self, offer_sdp: str) -> str:
+        """Patient: take the offer, add our tracks, the complete answer SDP."""
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        for track in self._local.tracks():
+            self.pc.addTrack(track)
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        return str(self.pc.localDescription.sdp)
+
+    async def stats(self) -> RTCStatsReport:
+        return await self.pc.getStats()
+
+    async def close(self) -> None:
+        await self.pc.close()
+        self.state = LinkState.CLOSED

@@ -1,0 +1,59 @@
+"""`CallWatch`: is the current peer connection healthy, or should it be replaced?
+
+aiortc reports ICE `failed` late (its consent checks take about 30 s) and has no
+`disconnected` state, so besides ICE failure the watch also judges by what arrives: a
+connection that has not come up within the connect timeout, or one through which nothing
+(no audio, no video frame) has arrived for `stall_s`, is replaced.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from outpost.media.call_record import RenegotiationReason
+from outpost.media.peer import LinkState, Peer
+from outpost.media.remote_media import RemoteMedia
+
+FLOWING_S = 1.0
+
+
+class CallWatch:
+    def __init__(
+        self, remote: RemoteMedia, stall_s: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._remote = remote
+        self._stall_s = stall_s
+        self._clock = clock
+        self._frames = -1
+        self._progress_at = clock()
+
+    def restart(self) -> None:
+        """A new peer connection: its silence is measured from now."""
+        self._progress_at = self._clock()
+
+    def _update(self) -> float:
+        now = self._clock()
+        counts = self._remote.counts()
+        frames = counts.video_frames + counts.audio_frames
+        if frames != self._frames:
+            self._frames = frames
+            self._progress_at = now
+        return now
+
+    def flowing(self) -> bool:
+        """Something arrived within the last second."""
+        return self._update() - self._progress_at <= FLOWING_S
+
+    def verdict(self, peer: Peer, connect_timeout_s: float) -> RenegotiationReason | None:
+        """Why `peer` should be replaced now, or None while it is fine."""
+        now = self._update()
+        if peer.state in (LinkState.FAILED, LinkState.CLOSED):
+            return RenegotiationReason.ICE_FAILED
+        if peer.connected_at is None:
+            if now - peer.created_at > connect_timeout_s:
+                return RenegotiationReason.CONNECT_TIMEOUT
+            return None
+        if now - max(self._progress_at, peer.connected_at) > self._stall_s:
+            return RenegotiationReason.MEDIA_STALLED
+        return None
