@@ -16,16 +16,19 @@ from outpost.server.join_links import Lookup
 
 ASSETS = {
     "join.js": "text/javascript",
+    "call.js": "text/javascript",
+    "devices.js": "text/javascript",
+    "signal.js": "text/javascript",
     "join.css": "text/css",
 }
 _CLOSED_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title><link rel="stylesheet" href="/join-assets/join.css"></head>
-<body data-state="{state}"><main class="card">
+<body data-state="{state}"><main><section class="card">
 <h1>{title}</h1><p>{text}</p>
 <p>Please contact your clinic: they can send you a new link or call you instead.</p>
-</main></body></html>
+</section></main></body></html>
 """
 
 

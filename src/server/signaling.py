@@ -27,6 +27,7 @@ MAX_MESSAGE_BYTES = 64 * 1024
 HEARTBEAT_S = 15.0
 CLOSE_EXPIRED = 4002
 CLOSE_GOING_AWAY = 1001
+CHECK_SECONDS = 60.0
 
 
 class Hub:
@@ -132,7 +133,36 @@ async def patient_socket(request: web.Request) -> web.StreamResponse:
         return _json_error(404, "unknown-link", "This visit link is not valid.")
     if found is Lookup.EXPIRED:
         return _json_error(410, "expired-link", "This visit link has expired.")
+    if request.query.get("check") == "1":
+        return await _check(request)
     return await _run(request, RoomKey(link.clinic, link.appointment_id), Role.PATIENT, link)
+
+
+async def _check(request: web.Request) -> web.WebSocketResponse:
+    """The join page's connection check: answers `ping` with `pong`, joins no room."""
+    hub = request.app[HUB]
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=MAX_MESSAGE_BYTES)
+    await ws.prepare(request)
+    conn = hub.add(ws)
+    limit = asyncio.get_running_loop().call_later(
+        CHECK_SECONDS, hub.close_soon, conn, CLOSE_GOING_AWAY, "check over"
+    )
+    try:
+        async for frame in ws:
+            if frame.type == WSMsgType.TEXT and _is_ping(frame.data):
+                await ws.send_str(json.dumps({"type": "pong"}))
+    finally:
+        limit.cancel()
+        hub.remove(conn)
+    return ws
+
+
+def _is_ping(text: str) -> bool:
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(message, dict) and message.get("type") == "ping"
 
 
 async def clinician_socket(request: web.Request) -> web.StreamResponse:
