@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -220,7 +221,8 @@ def classify(
 
 
 class FhirClient:
-    """Blocking FHIR client; used from the store worker thread only."""
+    """Blocking FHIR client, used from the store worker thread and the pusher's wire
+    thread: one request at a time (a lock), so a token refresh never races another."""
 
     def __init__(
         self,
@@ -239,6 +241,7 @@ class FhirClient:
         self._clock = clock
         self.clock_skew_s: float | None = None  # server Date minus local clock, last answer
         self.requests_made = 0
+        self._one_at_a_time = threading.RLock()
 
     # -- FHIR interactions --
 
@@ -335,6 +338,18 @@ class FhirClient:
         body: JsonObject | bytes | None = None,
         headers: Mapping[str, str] | None = None,
         read_timeout_s: float | None = None,
+    ) -> FhirResponse:
+        with self._one_at_a_time:
+            return self._request(method, path_or_url, params, body, headers, read_timeout_s)
+
+    def _request(
+        self,
+        method: str,
+        path_or_url: str,
+        params: Mapping[str, str] | None,
+        body: JsonObject | bytes | None,
+        headers: Mapping[str, str] | None,
+        read_timeout_s: float | None,
     ) -> FhirResponse:
         url = self.resolve(path_or_url)
         response = self._send(method, url, params, body, headers, read_timeout_s, token=None)

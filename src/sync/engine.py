@@ -26,11 +26,12 @@ from typing import TypeVar
 from outpost.core.errors import AuthExpiredError, OfflineError, SyncError, SyncErrorKind
 from outpost.store.sync_ledger import SyncLedger
 from outpost.sync.backoff import Backoff
+from outpost.sync.batch_sizer import BatchSizer
 from outpost.sync.client import FhirClient, TransientSyncError, utc_now
 from outpost.sync.discovery import fetch_capabilities
 from outpost.sync.lock import SyncLock
 from outpost.sync.pull import PullCounts, Puller
-from outpost.sync.push import BatchSizer, Pusher
+from outpost.sync.push import Pusher
 from outpost.sync.scheduler import Outcome
 from outpost.sync.settle import PushCounts
 from outpost.sync.tokens import SIGN_IN_AGAIN

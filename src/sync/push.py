@@ -16,14 +16,17 @@ the queued payload), re-sent on that version.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from outpost.core.domain import EntityType, VisitNote
 from outpost.core.errors import SyncError, SyncErrorKind
 from outpost.store.outbox import Action
 from outpost.store.sync_ledger import OutboxItem, SyncLedger
-from outpost.sync.client import FhirClient, JsonObject, TransientSyncError
+from outpost.sync.batch_sizer import BatchSizer
+from outpost.sync.client import FhirClient, FhirResponse, JsonObject, TransientSyncError
 from outpost.sync.fhir_map import mutation_ids, note_from_fhir, note_to_fhir, version_of
 from outpost.sync.lineage import landed_version
 from outpost.sync.rules import note_conflict_reason, same_note
@@ -45,26 +48,33 @@ ROUNDS = 3  # send, read back, re-send on the version read: then wait for the ne
 NOTE_GONE = "This note no longer exists on the server."
 
 
-class BatchSizer:
-    """Batch size: doubles after each healthy batch up to `maximum`, halves on trouble."""
-
-    def __init__(self, start: int = 50, maximum: int = 500, minimum: int = 1) -> None:
-        self.size = start
-        self.maximum = maximum
-        self.minimum = minimum
-
-    def grow(self) -> None:
-        self.size = min(self.maximum, self.size * 2)
-
-    def shrink(self, sent: int | None = None) -> None:
-        """Halve (or halve what was just sent, to isolate an entry the server refuses)."""
-        self.size = max(self.minimum, (sent if sent is not None else self.size) // 2)
-
-
 @dataclass(frozen=True)
 class _Plan:
     item: OutboxItem
     put: Put
+
+
+@dataclass(frozen=True)
+class _Flight:
+    """A note batch whose POST is on the wire (on the pusher's helper thread)."""
+
+    items: list[OutboxItem]
+    plans: list[_Plan]
+    answer: Future[FhirResponse]
+
+    def outcome(self) -> FhirResponse | BaseException:
+        """The server's answer, or why there is none (raised when it is settled)."""
+        try:
+            return self.answer.result()
+        except Exception as exc:  # noqa: BLE001 - handed to the settlement, which raises it
+            return exc
+
+    def abandon(self, ledger: SyncLedger, counts: PushCounts) -> None:
+        """Something failed meanwhile: wait for the POST, then give every action back.
+        If the batch landed, the next push reads the records back and acknowledges."""
+        self.answer.exception()
+        ledger.release([item.mutation_id for item in self.items], "interrupted")
+        counts.released += len(self.items)
 
 
 class Pusher:
@@ -87,36 +97,70 @@ class Pusher:
     def run(self) -> PushCounts:
         """Send until nothing sendable is left. Transient failures release their actions
         and raise `TransientSyncError` (the engine backs off and calls again); the
-        sign-in failing releases the batch and raises too."""
+        sign-in failing releases the batch and raises too.
+
+        Pipelined: while one note batch is on the wire (its POST runs on a helper thread),
+        the next is claimed and encoded, and the previous one is settled. A claim never
+        takes an action whose record has an earlier action still unsettled, so batches on
+        the wire at once never touch the same record, and `depends_on` chains go in order.
+        """
         self._ledger.recover_inflight()
-        while True:
-            items = self._ledger.claim_batch(self.sizer.size)
-            if not items:
-                return self.counts
-            self.counts.batches += 1
-            settle = Settlement(self._ledger, self.counts, items)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-wire") as wire:
+            flight: _Flight | None = None
+            claimed: list[OutboxItem] = []
             try:
-                split = self._push(settle, items)
-            except BaseException as exc:
-                why = exc.kind.value if isinstance(exc, TransientSyncError) else "interrupted"
-                try:
-                    settle.flush()
-                finally:
-                    settle.release_rest(why)
-                if isinstance(exc, TransientSyncError):
-                    self.sizer.shrink()
+                while True:
+                    claimed = self._ledger.claim_batch(self.sizer.size)
+                    plans = self._pipelined_plans(claimed)
+                    if flight is not None:
+                        landed, answer = flight, flight.outcome()
+                        flight = None
+                        if plans is not None and not isinstance(answer, BaseException):
+                            flight, claimed = self._launch(wire, claimed, plans), []
+                        self._settled(
+                            landed.items, partial(self._rounds, plans=landed.plans, first=answer)
+                        )
+                    elif not claimed:
+                        return self.counts
+                    elif plans is not None:
+                        flight, claimed = self._launch(wire, claimed, plans), []
+                    if claimed:  # not for the pipeline: sent and settled right here
+                        batch, claimed = claimed, []
+                        self._settled(batch, partial(self._push, items=batch))
+            except BaseException:
+                if claimed:
+                    self._ledger.release([item.mutation_id for item in claimed], "not sent")
+                if flight is not None:
+                    flight.abandon(self._ledger, self.counts)
                 raise
-            settle.flush()
-            if settle.pending:  # defensive: nothing may stay in flight
-                settle.release_rest("not settled")
-            if split:
-                continue
-            if settle.transient:
+
+    def _settled(self, items: Sequence[OutboxItem], work: Callable[[Settlement], bool]) -> None:
+        """Run `work` on one claimed batch, then write what became of every action; the
+        batch size grows after a healthy batch and shrinks on trouble."""
+        self.counts.batches += 1
+        settle = Settlement(self._ledger, self.counts, items)
+        try:
+            split = work(settle)
+        except BaseException as exc:
+            why = exc.kind.value if isinstance(exc, TransientSyncError) else "interrupted"
+            try:
+                settle.flush()
+            finally:
+                settle.release_rest(why)
+            if isinstance(exc, TransientSyncError):
                 self.sizer.shrink()
-                raise TransientSyncError(
-                    SyncErrorKind.SERVER, "The server could not take some changes yet."
-                )
-            self.sizer.grow()
+            raise
+        settle.flush()
+        if settle.pending:  # defensive: nothing may stay in flight
+            settle.release_rest("not settled")
+        if split:
+            return
+        if settle.transient:
+            self.sizer.shrink()
+            raise TransientSyncError(
+                SyncErrorKind.SERVER, "The server could not take some changes yet."
+            )
+        self.sizer.grow()
 
     def _push(self, settle: Settlement, items: Sequence[OutboxItem]) -> bool:
         """Settle one claimed batch; True when it was given back to be sent in halves."""
@@ -127,6 +171,26 @@ class Pusher:
             elif item.entity_type is not EntityType.NOTE:
                 settle.reject(item, f"Outpost cannot send {item.entity_type.value} changes.")
         return self._push_notes(settle, notes) if notes else False
+
+    def _pipelined_plans(self, items: Sequence[OutboxItem]) -> list[_Plan] | None:
+        """The first round of a batch that can go on the wire before the previous one is
+        settled: notes only, none needing a read-back first, sent as one Bundle."""
+        if not self._use_batch or len(items) < 2:
+            return None
+        if any(item.entity_type is not EntityType.NOTE for item in items):
+            return None
+        if any(_creates(item) and item.attempts > 1 for item in items):
+            return None
+        return [self._plan(item, None if _creates(item) else item.base_version) for item in items]
+
+    def _launch(
+        self, wire: ThreadPoolExecutor, items: Sequence[OutboxItem], plans: list[_Plan]
+    ) -> _Flight:
+        self.counts.sent += len(plans)
+        data, key = batch_request(batch_bundle([plan.put for plan in plans]))
+        return _Flight(
+            list(items), plans, wire.submit(self._client.batch, data, idempotency_key=key)
+        )
 
     # -- notes -----------------------------------------------------------------------
 
@@ -143,10 +207,27 @@ class Pusher:
                     plans.append(plan)
             else:
                 plans.append(self._plan(item, None if _creates(item) else item.base_version))
+        return self._rounds(settle, plans, None)
+
+    def _rounds(
+        self,
+        settle: Settlement,
+        plans: list[_Plan],
+        first: FhirResponse | BaseException | None,
+    ) -> bool:
+        """Send (or take `first`, the answer to the batch already sent), settle each entry,
+        re-send on newer versions; True when the batch was refused as a whole and given
+        back to be sent in halves."""
         for round_number in range(ROUNDS):
             if not plans:
                 return False
-            results = self._send(plans)
+            if first is None:
+                results = self._send(plans)
+            elif isinstance(first, BaseException):
+                raise first
+            else:
+                results = self._batch_results(plans, first)
+            first = None
             if results is None:  # the whole batch was refused: isolate the bad entry
                 settle.release([plan.item for plan in plans], "batch refused")
                 settle.transient = False
@@ -166,16 +247,21 @@ class Pusher:
         self.counts.sent += len(plans)
         if self._use_batch and len(plans) > 1:
             data, key = batch_request(batch_bundle([plan.put for plan in plans]))
-            answer = self._client.batch(data, idempotency_key=key)
-            if answer.ok:  # no body at all is as unreadable as a wrong one
-                return parse_batch_response(answer.body or {}, len(plans))
-            if answer.status not in (404, 405):
-                logger.warning(
-                    "batch of %d refused as a whole (HTTP %d)", len(plans), answer.status
-                )
-                return None
-            logger.warning("the server takes no batches (HTTP %d): one by one", answer.status)
-            self._use_batch = False
+            return self._batch_results(plans, self._client.batch(data, idempotency_key=key))
+        return self._one_by_one(plans)
+
+    def _batch_results(self, plans: list[_Plan], answer: FhirResponse) -> list[EntryResult] | None:
+        """Each entry's result; None when the batch was refused as a whole."""
+        if answer.ok:  # no body at all is as unreadable as a wrong one
+            return parse_batch_response(answer.body or {}, len(plans))
+        if answer.status not in (404, 405):
+            logger.warning("batch of %d refused as a whole (HTTP %d)", len(plans), answer.status)
+            return None
+        logger.warning("the server takes no batches (HTTP %d): one by one", answer.status)
+        self._use_batch = False
+        return self._one_by_one(plans)
+
+    def _one_by_one(self, plans: list[_Plan]) -> list[EntryResult]:
         results = []
         for plan in plans:
             answer = self._client.update(

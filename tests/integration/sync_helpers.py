@@ -29,6 +29,7 @@ from tests.fakes import FakeKeychain
 from tests.server_process import RunningServer
 
 USER = "dr.rivera"
+COLLEAGUE = "dr.okafor"  # the other clinician of the demo clinic
 
 
 class NoIdempotencyKeySession(requests.Session):
@@ -151,3 +152,15 @@ def versions(server: RunningServer, resource: str, user: str = USER) -> int:
     response = server.client(user).get(f"{resource}/_history")
     assert response.status_code == 200, response.text
     return len(response.json().get("entry", []))
+
+
+def edit_on_server(server: RunningServer, note_id: str, text: str, user: str = COLLEAGUE) -> None:
+    """A colleague's client changes the draft's text (GET, edit, PUT with If-Match)."""
+    colleague = server.client(user)
+    current = colleague.get(f"DocumentReference/{note_id}").json()
+    current["content"][0]["attachment"]["data"] = base64.b64encode(text.encode()).decode()
+    version = current["meta"]["versionId"]
+    answer = colleague.put(
+        f"DocumentReference/{note_id}", current, headers={"If-Match": f'W/"{version}"'}
+    )
+    assert answer.status_code == 200, answer.text

@@ -12,11 +12,12 @@ import requests
 from outpost.core.domain import EntityType
 from outpost.store.store import Store
 from outpost.store.sync_ledger import SyncLedger
+from outpost.sync.batch_sizer import BatchSizer
 from outpost.sync.client import FhirClient
 from outpost.sync.discovery import parse_capabilities
 from outpost.sync.fhir_map import patient_to_fhir
 from outpost.sync.pull import Puller
-from outpost.sync.push import BatchSizer, Pusher
+from outpost.sync.push import Pusher
 from tests.fakes import FakeTransport, Reply, body_of, fake_session
 from tests.integration.store_helpers import APPOINTMENT, PATIENT
 

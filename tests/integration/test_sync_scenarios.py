@@ -6,7 +6,6 @@ cursor."""
 
 from __future__ import annotations
 
-import base64
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -26,9 +25,11 @@ from outpost.sync.engine import EngineOptions
 from outpost.sync.rules import DRAFT_CHANGED_ELSEWHERE
 from tests.fault_proxy import Fault, FaultProxy
 from tests.integration.sync_helpers import (
+    COLLEAGUE,
     USER,
     NoIdempotencyKeySession,
     Workstation,
+    edit_on_server,
     history_counts,
     note_text,
     server_note,
@@ -39,7 +40,6 @@ from tests.integration.sync_helpers import (
 from tests.server_process import RunningServer, running_server
 
 BATCH = r"^/fhir/?$"
-COLLEAGUE = "dr.okafor"  # the other clinician of the demo clinic
 SHORT = Timeouts(connect_s=2.0, read_s=5.0, batch_read_s=1.0)  # the batch is held
 NOTHING_LEFT = {"pending": 0, "inflight": 0, "rejected": 0, "conflict": 0}
 
@@ -74,18 +74,6 @@ def _version_texts(server: RunningServer, note_id: str) -> list[str]:
     resources = [entry["resource"] for entry in response.json()["entry"]]
     resources.sort(key=lambda resource: int(resource["meta"]["versionId"]))
     return [note_text(resource) for resource in resources]
-
-
-def _edit_on_server(server: RunningServer, note_id: str, text: str) -> None:
-    """A colleague's client changes the draft's text (GET, edit, PUT with If-Match)."""
-    colleague = server.client(COLLEAGUE)
-    current = colleague.get(f"DocumentReference/{note_id}").json()
-    current["content"][0]["attachment"]["data"] = base64.b64encode(text.encode()).decode()
-    version = current["meta"]["versionId"]
-    answer = colleague.put(
-        f"DocumentReference/{note_id}", current, headers={"If-Match": f'W/"{version}"'}
-    )
-    assert answer.status_code == 200, answer.text
 
 
 # -- a server that accepts the request and never answers ----------------------------------
@@ -148,7 +136,7 @@ def test_one_conflict_among_a_thousand_actions_holds_back_nothing_else(tmp_path:
         appointment = ws.first_appointment()
         draft = ws.store.create_note(appointment, "draft as both clinicians saw it")
         assert ws.sync().acknowledged == 1
-        _edit_on_server(server, draft.id, "the colleague's text")
+        edit_on_server(server, draft.id, "the colleague's text")
         ids = [ws.store.create_note(appointment, f"offline note {n}").id for n in range(500)]
         ws.store.save_draft(draft.id, "my offline text")  # queued in the middle
         ids += [ws.store.create_note(appointment, f"offline note {n}").id for n in range(500, 1000)]
@@ -273,7 +261,7 @@ def test_a_colleague_edit_after_a_lost_answer_is_never_overwritten(
         with pytest.raises(OfflineError):
             ws.sync()
         assert _version_texts(server, note.id) == landed  # it landed
-        _edit_on_server(server, note.id, "the colleague's text")
+        edit_on_server(server, note.id, "the colleague's text")
         mine = landed[-1]
         if typed_on:
             mine = "typed on after the answer was lost"

@@ -8,8 +8,8 @@ import pytest
 
 from outpost.core.domain import AppointmentStatus as S
 from outpost.core.errors import SyncErrorKind
+from outpost.sync.batch_sizer import BatchSizer
 from outpost.sync.client import TransientSyncError
-from outpost.sync.push import BatchSizer
 from outpost.sync.rules import (
     DRAFT_CHANGED_ELSEWHERE,
     NOTE_SIGNED_ELSEWHERE,
