@@ -117,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--turn-user", help="user name for the TURN servers")
     server.add_argument("--turn-password", help="password for the TURN servers")
 
+    visit = commands.add_parser("visit", help="video visits: the patient's join link")
+    visit_commands = visit.add_subparsers(dest="visit_command", metavar="ACTION", required=True)
+    visit_link = visit_commands.add_parser(
+        "link", help="print the patient's join link (local store, offline)"
+    )
+    visit_link.add_argument("appointment_id")
+
     selftest = commands.add_parser("selftest", help="check Python, Qt, codecs, keychain, store")
     selftest.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
@@ -155,6 +162,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from outpost.commands import records
 
         return records.run(args, settings)
+    if args.command == "visit":
+        from outpost.commands import visit
+
+        return visit.run(args, settings)
     if args.command in ("login", "logout", "sync"):
         from outpost.commands import sync
 
