@@ -320,3 +320,43 @@ def test_signaling_logs_hold_no_tokens_or_sdp(
     assert token not in log
     assert "relay-secret" not in log
     assert socket_url(link) not in log
+
+
+def test_a_link_expiring_during_the_visit_closes_the_patients_socket(
+    server: RunningServer, links: list[tuple[str, str]]
+) -> None:
+    from outpost.server import instants
+    from tests.signaling_client import record_link
+
+    appointment, link = links[10]
+    soon = record_link(server.data_dir, "demo-clinic", appointment, instants.now_us() + 1_500_000)
+
+    async def scenario() -> None:
+        async with patient(link.rsplit("/", 1)[0] + "/" + soon) as pat:
+            assert (await pat.expect("welcome"))["appointment"] == appointment
+            await pat.expect("waiting")
+            assert await pat.closed(timeout=10) == 4002
+
+    run(scenario())
+
+
+def test_stopping_the_server_closes_the_sockets_at_once(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    with running_server(tmp_path_factory.mktemp("signaling-stop"), seed="demo") as running:
+        appointment, link = demo_links(running)[0]
+        token = running.token("dr.rivera")
+        closed: list[int | None] = []
+
+        async def scenario() -> None:
+            async with patient(link) as pat, clinician(running, appointment, token) as doc:
+                await pat.expect("welcome")
+                await pat.expect("waiting")
+                await doc.expect("welcome")
+                await pat.expect("peer")
+                running.process.terminate()
+                closed.extend([await pat.closed(timeout=5), await doc.closed(timeout=5)])
+
+        run(scenario())
+        assert closed == [1001, 1001]
+        assert running.process.wait(10) == 0
