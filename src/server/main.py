@@ -16,6 +16,7 @@ from pathlib import Path
 from aiohttp import web
 
 from outpost.core.errors import ConfigError, OutpostError
+from outpost.core.ice_servers import IceServer, parse_ice_server
 from outpost.server import idempotency, instants, join_links, seed, tokens, validation
 from outpost.server.app import create_app
 from outpost.server.database import Database
@@ -39,23 +40,24 @@ class ServerConfig:
 def ice_servers(
     urls: list[str], username: str | None, credential: str | None
 ) -> tuple[dict[str, object], ...]:
-    """RTCIceServer dictionaries for `--ice-server` URLs: STUN ones alone, TURN ones with
-    the `--turn-user` / `--turn-password` credentials."""
+    """RTCIceServer dictionaries for `--ice-server` entries (the `ice_servers` setting's
+    syntax): TURN ones without credentials of their own get `--turn-user` /
+    `--turn-password`."""
     if (username is None) != (credential is None):
         raise ConfigError("--turn-user and --turn-password go together.")
     found: list[dict[str, object]] = []
     for url in urls:
-        scheme = url.partition(":")[0].lower()
-        if scheme in ("stun", "stuns"):
-            found.append({"urls": [url]})
-        elif scheme in ("turn", "turns"):
+        try:
+            server = parse_ice_server(url)
+        except ValueError as exc:
+            raise ConfigError(f"--ice-server {exc}.") from exc
+        if server.is_turn and server.username is None:
             if username is None:
-                raise ConfigError(f"--ice-server {url} needs --turn-user and --turn-password.")
-            found.append({"urls": [url], "username": username, "credential": credential})
-        else:
-            raise ConfigError(
-                f"--ice-server must be a stun:, stuns:, turn: or turns: URL, not {url!r}."
-            )
+                raise ConfigError(
+                    f"--ice-server {server.url} needs --turn-user and --turn-password."
+                )
+            server = IceServer(server.url, username, credential)
+        found.append(server.browser_shape())
     return tuple(found)
 
 

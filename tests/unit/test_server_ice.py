@@ -19,6 +19,20 @@ def test_no_ice_servers_by_default() -> None:
     assert _config() == ()
 
 
+def test_credentials_in_the_url_win_and_are_not_in_error_messages() -> None:
+    found = _config("--ice-server", "turn:alice:s%40fe@turn.example:3478?transport=udp")
+    assert found == (
+        {
+            "urls": ["turn:turn.example:3478?transport=udp"],
+            "username": "alice",
+            "credential": "s@fe",
+        },
+    )
+    with pytest.raises(ConfigError) as refused:
+        _config("--ice-server", "turn:alice:hunter2@bad host")
+    assert "hunter2" not in str(refused.value)
+
+
 def test_stun_alone_and_turn_with_credentials_in_the_given_order() -> None:
     found = _config(
         "--ice-server", "turns:turn.example:443?transport=tcp",
@@ -34,7 +48,8 @@ def test_stun_alone_and_turn_with_credentials_in_the_given_order() -> None:
 @pytest.mark.parametrize(
     ("options", "words"),
     [
-        (("--ice-server", "http://turn.example"), "must be a stun:"),
+        (("--ice-server", "http://turn.example"), "must start with one of stun"),
+        (("--ice-server", "turn:turn.example:99999"), "invalid port"),
         (("--ice-server", "turn:turn.example"), "needs --turn-user"),
         (("--turn-user", "u"), "go together"),
     ],
