@@ -8,9 +8,16 @@ import asyncio
 import json
 from pathlib import Path
 
-from tests.browser import chromium
+from tests.browser import Page, chromium
 from tests.server_process import running_server
-from tests.signaling_client import clinician, demo_links, wait_for_waiting, waiting
+from tests.signaling_client import (
+    SignalPeer,
+    clinician,
+    demo_links,
+    wait_for_waiting,
+    waiting,
+)
+from tests.tcp_relay import TcpRelay
 
 STATE = "document.body.dataset.state"
 
@@ -150,3 +157,45 @@ def test_the_page_answers_each_session_with_a_new_connection(tmp_path: Path) -> 
                 await patient_page.wait_for(f"{STATE} === 'ended'")
 
         asyncio.run(asyncio.wait_for(scenario(), 90))
+
+
+def test_the_page_reconnects_its_socket_and_stays_admitted(tmp_path: Path) -> None:
+    with running_server(tmp_path, seed="demo") as server, chromium(tmp_path) as browser:
+        appointment, link = demo_links(server)[3]
+        token = server.token("dr.rivera")
+        server_port = int(server.origin.rsplit(":", 1)[1])
+
+        async def scenario() -> None:
+            async with TcpRelay(server_port) as relay:
+                relayed = link.replace(server.origin, f"http://127.0.0.1:{relay.port}")
+                async with (
+                    clinician(server, appointment, token) as doc,
+                    browser.page(relayed) as page,
+                ):
+                    await doc.expect("welcome")
+                    await page.wait_for(f"{STATE} === 'preview'")
+                    await page.click("#join")
+                    assert (await doc.expect("peer"))["state"] == "waiting"
+                    await admit_and_wait(doc, page)
+                    # The patient's network goes away: the socket drops, retries fail.
+                    relay.pause()
+                    relay.cut()
+                    assert (await doc.expect("peer"))["state"] == "left"
+                    await page.wait_for(
+                        "document.getElementById('notice').textContent.includes('Reconnecting')"
+                    )
+                    refused = relay.accepted
+                    relay.resume()
+                    # Back: the page reconnects by itself and is admitted again at once.
+                    assert (await doc.expect("peer", timeout=20))["state"] == "admitted"
+                    assert relay.accepted > refused
+                    await page.wait_for(f"{STATE} === 'admitted'")
+                    await page.wait_for("document.getElementById('notice').textContent === ''")
+
+        asyncio.run(asyncio.wait_for(scenario(), 90))
+
+
+async def admit_and_wait(doc: SignalPeer, page: Page) -> None:
+    await doc.send("admit")
+    assert (await doc.expect("peer"))["state"] == "admitted"
+    await page.wait_for(f"{STATE} === 'admitted'")
