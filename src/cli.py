@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from outpost import __version__
 from outpost.core.errors import ConfigError, OutpostError
@@ -123,10 +124,39 @@ def build_parser() -> argparse.ArgumentParser:
         "link", help="print the patient's join link (local store, offline)"
     )
     visit_link.add_argument("appointment_id")
+    _add_call_commands(commands)
 
     selftest = commands.add_parser("selftest", help="check Python, Qt, codecs, keychain, store")
     selftest.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
+
+
+def _add_call_commands(commands: Any) -> None:
+    """`outpost call` and `outpost patient-bot` (docs/calls.md)."""
+    call = commands.add_parser("call", help="run a video visit without a window (headless)")
+    call.add_argument("--appointment", required=True, help="the video visit's appointment id")
+    call.add_argument(
+        "--synthetic", action="store_true", help="send a test pattern and a synthetic voice"
+    )
+    call.add_argument("--duration", type=float, metavar="S", help="hang up after S seconds")
+    call.add_argument(
+        "--wait", type=float, default=120.0, metavar="S", help="wait S seconds for the patient"
+    )
+    bot = commands.add_parser("patient-bot", help="a synthetic patient joining through a link")
+    bot.add_argument("--link", required=True, help="the patient's join link")
+    bot.add_argument("--duration", type=float, metavar="S", help="leave S seconds after admission")
+    bot.add_argument(
+        "--admit-timeout",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="wait S seconds to be let in",
+    )
+    for parser in (call, bot):
+        parser.add_argument("--stats-json", type=Path, metavar="F", help="write the call record")
+        parser.add_argument(
+            "--relay-only", action="store_true", help="only TURN relays (locked-down networks)"
+        )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -166,6 +196,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from outpost.commands import visit
 
         return visit.run(args, settings)
+    if args.command in ("call", "patient-bot"):
+        from outpost.commands import call
+
+        return call.run(args, settings)
     if args.command in ("login", "logout", "sync"):
         from outpost.commands import sync
 

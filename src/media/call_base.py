@@ -68,6 +68,11 @@ class CallBase(ABC):
     def set_camera_off(self, off: bool) -> None:
         self.local.camera_off = off
 
+    async def close(self) -> None:
+        """Leave the room and release everything, without a record (a call that never
+        started: nobody came, or the admission failed)."""
+        await self._finish()
+
     @property
     def signaling(self) -> SignalingClient:
         return self._signaling
@@ -104,7 +109,7 @@ class CallBase(ABC):
             return
         elif isinstance(event, SignalingClosed):
             if event.reason is not CloseReason.HUNG_UP:
-                raise error_for(event.reason)
+                raise event.error or error_for(event.reason)
             self._ended = EndReason.HUNG_UP
             return
         await self._handle(event)

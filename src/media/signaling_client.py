@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import aiohttp
 
-from outpost.core.errors import CallError, CallErrorKind
+from outpost.core.errors import AuthExpiredError, CallError, CallErrorKind, OutpostError
 from outpost.media import signaling_messages as wire
 from outpost.media.newest import NewestQueue
 
@@ -85,9 +85,11 @@ class ConnectionLost:
 
 @dataclass(frozen=True)
 class SignalingClosed:
-    """The client stopped for good."""
+    """The client stopped for good; `error` says why when it was not a refusal by the
+    server (e.g. the sign-in expired before a reconnection)."""
 
     reason: CloseReason
+    error: OutpostError | None = None
 
 
 Event = wire.Message | ConnectionLost | SignalingClosed
@@ -220,7 +222,11 @@ class SignalingClient:
             except _PermanentError as stop:
                 self._finish(stop.reason)
                 return
-            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            except AuthExpiredError as exc:
+                self._finish(CloseReason.REFUSED, exc)
+                return
+            except (aiohttp.ClientError, OSError, TimeoutError, OutpostError) as exc:
+                # OutpostError: the token source could not refresh (offline): try again.
                 logger.info("signaling: connect failed (%s)", type(exc).__name__)
                 opened = False
             attempt = 0 if opened else attempt + 1
@@ -281,7 +287,7 @@ class SignalingClient:
                 continue
             self._inbox.put(message)
 
-    def _finish(self, reason: CloseReason) -> None:
+    def _finish(self, reason: CloseReason, error: OutpostError | None = None) -> None:
         logger.info("signaling: stopped (%s)", reason.value)
         self.closed_reason = reason
-        self._inbox.put(SignalingClosed(reason))
+        self._inbox.put(SignalingClosed(reason, error))

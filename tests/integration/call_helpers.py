@@ -1,0 +1,107 @@
+"""Both sides of a video visit on one event loop, through a real `outpost server`, with
+synthetic camera and microphone: the clinician's `CallSession` and the patient's
+`PatientPeer`, each with its own signaling socket and peer connections."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from outpost.media.call_record import CallRecord
+from outpost.media.call_session import CallConfig, CallSession, CallState
+from outpost.media.local_media import LocalMedia
+from outpost.media.patient_peer import PatientPeer
+from outpost.media.peer import PeerOptions
+from outpost.media.remote_media import RemoteMedia
+from outpost.media.signaling_client import (
+    SignalingClient,
+    clinician_endpoint,
+    patient_endpoint,
+)
+from outpost.media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
+from tests.server_process import RunningServer
+
+SMALL = (320, 240)  # keeps two endpoints' encoders cheap on a 2-core CI machine
+
+
+def synthetic_media(size: tuple[int, int] = SMALL) -> LocalMedia:
+    return LocalMedia(SyntheticAudioTrack(), SyntheticVideoTrack(*size))
+
+
+@dataclass
+class Visit:
+    clinician: CallSession
+    patient: PatientPeer
+    states: list[CallState]
+    runs: list[asyncio.Task[CallRecord]] = field(default_factory=list)
+
+    async def start(self) -> None:
+        """The patient joins; the clinician opens the room, admits, and the call runs."""
+        await self.patient.connect()
+        self.runs.append(asyncio.ensure_future(self.patient.run(admit_timeout_s=30)))
+        await self.clinician.connect()
+        await self.clinician.wait_for_patient(timeout_s=10)
+        await self.clinician.admit()
+        self.runs.append(asyncio.ensure_future(self.clinician.run()))
+
+    async def end(self) -> tuple[CallRecord, CallRecord]:
+        """The clinician hangs up; (clinician's record, patient's record)."""
+        self.clinician.hang_up()
+        patient_run, clinician_run = self.runs
+        return await asyncio.wait_for(clinician_run, 10), await asyncio.wait_for(patient_run, 10)
+
+    async def cancel(self) -> None:
+        for task in self.runs:
+            task.cancel()
+        await asyncio.gather(*self.runs, return_exceptions=True)
+
+
+def visit(
+    server: RunningServer,
+    appointment: str,
+    link: str,
+    token: str,
+    config: CallConfig | None = None,
+) -> Visit:
+    """Both sides, not yet connected (build inside the running loop)."""
+
+    async def access_token() -> str:
+        return token
+
+    states: list[CallState] = []
+    clinician = CallSession(
+        SignalingClient(clinician_endpoint(server.base_url, appointment, access_token)),
+        synthetic_media(),
+        RemoteMedia(read_markers=True),
+        config or CallConfig(),
+        appointment=appointment,
+        on_state=states.append,
+    )
+    patient = PatientPeer(
+        SignalingClient(patient_endpoint(link)),
+        synthetic_media(),
+        RemoteMedia(read_markers=True),
+        PeerOptions(),
+    )
+    return Visit(clinician, patient, states)
+
+
+async def until(
+    condition: Callable[[], bool], timeout: float, what: str, check: float = 0.05
+) -> float:
+    """Wait for `condition` (polled), failing with `what` after `timeout`; the seconds it
+    took."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"not within {timeout:g} s: {what}")
+        await asyncio.sleep(check)
+    return time.monotonic() - started
+
+
+async def frames_after(remote: RemoteMedia, extra: int, timeout: float, what: str) -> float:
+    """Wait until `extra` more video frames (with readable frame numbers) arrived."""
+    start = remote.counts().markers_read
+    return await until(lambda: remote.counts().markers_read >= start + extra, timeout, what)
