@@ -29,15 +29,13 @@ from outpost.core.errors import (
 )
 from outpost.core.runtime import Runtime
 from outpost.core.settings import Settings
+from outpost.media import pipeline
 from outpost.media.call_base import CallBase
 from outpost.media.call_record import CallRecord
 from outpost.media.call_session import CallConfig, CallSession, CallState
-from outpost.media.local_media import LocalMedia
 from outpost.media.patient_peer import PatientPeer
 from outpost.media.peer import PeerOptions, rtc_configuration
-from outpost.media.remote_media import RemoteMedia
 from outpost.media.signaling_client import SignalingClient, clinician_endpoint, patient_endpoint
-from outpost.media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
 from outpost.sync.service import http_session
@@ -72,10 +70,6 @@ def _peer_options(args: argparse.Namespace, settings: Settings) -> PeerOptions:
     return options
 
 
-def _synthetic() -> LocalMedia:
-    return LocalMedia(SyntheticAudioTrack(), SyntheticVideoTrack())
-
-
 # -- outpost call --------------------------------------------------------------------------
 
 
@@ -107,13 +101,15 @@ def call(args: argparse.Namespace, settings: Settings) -> int:
     server_url = settings.server_url or tokens.server_url
 
     async def visit(holder: list[CallBase]) -> CallRecord:
+        media = pipeline.synthetic()
         session = CallSession(
             SignalingClient(clinician_endpoint(server_url, appointment.id, access_token)),
-            _synthetic(),
-            RemoteMedia(read_markers=True),
+            media.local,
+            media.remote,
             CallConfig(peer=options),
             appointment=appointment.id,
             on_state=lambda state: _say(STATES[state]) if state in STATES else None,
+            steps=media.steps,
         )
         holder.append(session)
         try:
@@ -140,8 +136,9 @@ def patient_bot(args: argparse.Namespace, settings: Settings) -> int:
     options = _peer_options(args, settings)
 
     async def visit(holder: list[CallBase]) -> CallRecord:
+        media = pipeline.synthetic()
         patient = PatientPeer(
-            SignalingClient(endpoint), _synthetic(), RemoteMedia(read_markers=True), options
+            SignalingClient(endpoint), media.local, media.remote, options, steps=media.steps
         )
         holder.append(patient)
         try:

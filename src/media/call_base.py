@@ -28,6 +28,7 @@ from outpost.media.signaling_client import (
     SignalingClosed,
     error_for,
 )
+from outpost.media.step_control import StepControl
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class CallBase(ABC):
         *,
         sample_s: float = 1.0,
         check_s: float = 0.25,
+        steps: StepControl | None = None,
     ) -> None:
         self._signaling = signaling
         self.local = local
@@ -56,6 +58,9 @@ class CallBase(ABC):
         self._welcome: wire.Welcome | None = None
         self._ended: EndReason | None = None
         self._hang_up = asyncio.Event()
+        self.steps = steps
+        if steps is not None:
+            steps.bind(meter)
 
     # -- controls (runtime loop) -------------------------------------------------------
 
@@ -170,6 +175,11 @@ class CallBase(ABC):
         self.peer = Peer(session, options, self.local, self.remote)
         self.meter.renegotiated(session, reason)
         return self.peer
+
+    def _negotiated(self, peer: Peer) -> None:
+        """Offer and answer are both applied: the senders' codecs are known."""
+        if self.steps is not None:
+            self.steps.attach(peer)
 
     async def _finish(self) -> None:
         if self._ended is not EndReason.REMOTE_BYE and self._signaling.connected:

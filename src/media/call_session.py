@@ -32,6 +32,7 @@ from outpost.media.local_media import LocalMedia
 from outpost.media.peer import LinkState, PeerOptions
 from outpost.media.remote_media import RemoteMedia
 from outpost.media.signaling_client import ConnectionLost, Event, SignalingClient
+from outpost.media.step_control import StepControl
 from outpost.media.watch import CallWatch
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class CallSession(CallBase):
         *,
         appointment: str,
         on_state: Callable[[CallState], None] | None = None,
+        steps: StepControl | None = None,
     ) -> None:
         meter = CallMeter(local, remote, role="clinician", appointment=appointment)
         super().__init__(
@@ -80,6 +82,7 @@ class CallSession(CallBase):
             meter,
             sample_s=config.sample_s,
             check_s=config.check_s,
+            steps=steps,
         )
         self._config = config
         self._on_state = on_state
@@ -173,6 +176,7 @@ class CallSession(CallBase):
             logger.info("call: stale answer for session %d dropped", answer.session)
             return
         await peer.accept(answer.sdp)
+        self._negotiated(peer)
 
     # -- peer connections --------------------------------------------------------------
 

@@ -5,14 +5,13 @@ hands each new peer connection fresh `OutboundTrack` views of them (aiortc stops
 sender's track when its connection closes; the sources must survive renegotiation). The
 views count what reaches the encoder (aiortc's stats hold no frame counts, DESIGN 5) and
 implement mute and camera off by sending silence or black frames at the same pace, so the
-far end's jitter buffer never notices. `FrameFilter` is the seam for the step-down ladder:
-it may scale a frame or return None to skip it (frame-rate reduction).
+far end's jitter buffer never notices. The ladder's scaling (`ScaledVideoTrack`) sits
+between the camera and this: what is counted is what is sent.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,6 @@ import numpy as np
 from aiortc.mediastreams import MediaStreamTrack
 
 Frame = av.VideoFrame | av.AudioFrame
-FrameFilter = Callable[[av.VideoFrame], av.VideoFrame | None]
 
 
 @dataclass(frozen=True)
@@ -55,14 +53,13 @@ class _Counter:
 
 
 class LocalMedia:
-    """The call's outgoing sources and their switches (mute, camera off, ladder filter)."""
+    """The call's outgoing sources and their switches (mute and camera off)."""
 
     def __init__(self, audio: MediaStreamTrack | None, video: MediaStreamTrack | None) -> None:
         self._sources = {kind: track for kind, track in (("audio", audio), ("video", video))}
         self._counters = {"audio": _Counter(), "video": _Counter()}
         self.muted = False
         self.camera_off = False
-        self.video_filter: FrameFilter | None = None
         self._black: np.ndarray[Any, np.dtype[np.uint8]] | None = None
 
     def tracks(self) -> list[OutboundTrack]:
@@ -81,16 +78,12 @@ class LocalMedia:
             if source is not None:
                 source.stop()
 
-    def shape_outgoing(self, kind: str, frame: Frame) -> Frame | None:
+    def shape_outgoing(self, kind: str, frame: Frame) -> Frame:
+        shaped: Frame
         if isinstance(frame, av.AudioFrame):
-            shaped: Frame = _silence_like(frame) if self.muted else frame
+            shaped = _silence_like(frame) if self.muted else frame
         else:
-            video: av.VideoFrame | None = frame
-            if self.video_filter is not None:
-                video = self.video_filter(frame)
-            if video is None:
-                return None
-            shaped = self._black_like(video) if self.camera_off else video
+            shaped = self._black_like(frame) if self.camera_off else frame
         self._counters[kind].count(shaped)
         return shaped
 
@@ -115,13 +108,10 @@ class OutboundTrack(MediaStreamTrack):
         self._source = source
 
     async def recv(self) -> Frame:
-        while True:
-            frame = await self._source.recv()
-            if not isinstance(frame, av.VideoFrame | av.AudioFrame):
-                raise TypeError("sources must give decoded frames")
-            shaped = self._owner.shape_outgoing(self.kind, frame)
-            if shaped is not None:
-                return shaped
+        frame = await self._source.recv()
+        if not isinstance(frame, av.VideoFrame | av.AudioFrame):
+            raise TypeError("sources must give decoded frames")
+        return self._owner.shape_outgoing(self.kind, frame)
 
 
 def _silence_like(frame: av.AudioFrame) -> av.AudioFrame:

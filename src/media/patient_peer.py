@@ -22,6 +22,7 @@ from outpost.media.local_media import LocalMedia
 from outpost.media.peer import PeerOptions
 from outpost.media.remote_media import RemoteMedia
 from outpost.media.signaling_client import ConnectionLost, Event, SignalingClient
+from outpost.media.step_control import StepControl
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +36,10 @@ class PatientPeer(CallBase):
         options: PeerOptions,
         *,
         sample_s: float = 1.0,
+        steps: StepControl | None = None,
     ) -> None:
         meter = CallMeter(local, remote, role="patient", appointment=None)
-        super().__init__(signaling, local, remote, options, meter, sample_s=sample_s)
+        super().__init__(signaling, local, remote, options, meter, sample_s=sample_s, steps=steps)
         self.admitted = False
         self._admit_deadline = 0.0
         self._admit_timeout_s = 0.0
@@ -90,5 +92,6 @@ class PatientPeer(CallBase):
         )
         peer = await self._replace_peer(offer.session, reason)
         sdp = await peer.answer(offer.sdp)
+        self._negotiated(peer)
         await self._signaling.send(wire.Answer(sdp, peer.session))
         logger.info("patient: answered session %d", peer.session)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from outpost.media import pipeline
 from outpost.media.call_record import CallRecord
 from outpost.media.call_session import CallConfig, CallSession, CallState
 from outpost.media.local_media import LocalMedia
@@ -64,20 +65,25 @@ def visit(
     link: str,
     token: str,
     config: CallConfig | None = None,
+    *,
+    ladder: bool = False,
 ) -> Visit:
-    """Both sides, not yet connected (build inside the running loop)."""
+    """Both sides, not yet connected (build inside the running loop). With `ladder`, the
+    clinician's media is the full pipeline (echo canceller, ladder, 640x480 camera)."""
 
     async def access_token() -> str:
         return token
 
     states: list[CallState] = []
+    media = pipeline.synthetic() if ladder else None
     clinician = CallSession(
         SignalingClient(clinician_endpoint(server.base_url, appointment, access_token)),
-        synthetic_media(),
-        RemoteMedia(read_markers=True),
+        media.local if media else synthetic_media(),
+        media.remote if media else RemoteMedia(read_markers=True),
         config or CallConfig(),
         appointment=appointment,
         on_state=states.append,
+        steps=media.steps if media else None,
     )
     patient = PatientPeer(
         SignalingClient(patient_endpoint(link)),

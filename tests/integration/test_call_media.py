@@ -6,6 +6,7 @@ healed by a new peer connection (session 2) with nobody doing anything."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from outpost.media.call_record import EndReason, RenegotiationReason
 from outpost.media.call_session import CallState
+from outpost.media.ladder import Step
 from outpost.media.peer import LinkState
 from tests.integration.call_helpers import Visit, frames_after, until, visit
 from tests.server_process import RunningServer, running_server
@@ -135,5 +137,42 @@ def test_media_resumes_in_session_2_without_anyone_acting(
         assert record.summary.media_flowed_both_ways
         assert record.samples[-1].session == 2
         assert [item.session for item in theirs.renegotiations] == [1, 2]
+
+    asyncio.run(scenario())
+
+
+def test_a_ladder_step_reaches_the_far_end(server: RunningServer) -> None:
+    appointment, link = _room(server, 3)
+    token = server.token(USER)
+
+    async def scenario() -> None:
+        call = visit(server, appointment, link, token, ladder=True)
+        steps = call.clinician.steps
+        assert steps is not None
+        received = call.patient.remote
+        try:
+            await call.start()
+            await until(lambda: received.counts().width == 640, 15, "640x480 at the patient")
+            meter = call.clinician.meter
+            await until(lambda: len(meter.samples) >= 2, 5, "quality samples")
+            assert [sample.ladder_step for sample in meter.samples] == [Step.FULL.value] * len(
+                meter.samples
+            )
+            # The far end's reports show the round trip up by 400 ms, twice: a queue filling.
+            slow = dataclasses.replace(meter.samples[-1], rtt_ms=400.0, loss_sent_pct=0.0)
+            steps.on_sample(slow)
+            steps.on_sample(slow)
+            assert steps.step.value == Step.MEDIUM.value
+            await until(lambda: received.counts().width == 480, 10, "480x360 at the patient")
+            await frames_after(received, 30, 10, "video at the lower step")
+            record, _ = await call.end()
+        finally:
+            await call.cancel()
+        assert (received.counts().width, received.counts().height) == (480, 360)
+        change = record.step_changes[0]
+        assert (change.step_from, change.step_to) == ("640x480@30", "480x360@30")
+        assert "round trip 400 ms" in change.reason
+        assert record.samples[-1].ladder_step == "480x360@30"
+        assert record.samples[-1].width_sent == 480
 
     asyncio.run(scenario())

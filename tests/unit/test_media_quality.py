@@ -22,6 +22,7 @@ from outpost.media.quality import (
     stats_snapshot,
 )
 from outpost.media.remote_media import ReceivedCounts
+from outpost.media.step_control import link_sample
 
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
@@ -163,3 +164,19 @@ def test_stats_snapshot_reads_aiortc_reports_in_documented_units() -> None:
     assert made.rtt_ms == 120.0
     assert made.loss_sent_pct == 25.0
     assert made.jitter_ms == 10.0
+
+
+def test_the_ladder_sees_our_rate_less_what_the_far_end_lost() -> None:
+    made = dataclasses.replace(
+        sample(_snapshot(1.0), _snapshot(2.0), admitted_at=0.0),
+        kbps_sent=500.0,
+        rtt_ms=120.0,
+        loss_sent_pct=10.0,
+    )
+    link = link_sample(made, at=7.0)
+    assert (link.at, link.rtt_ms, link.loss) == (7.0, 120.0, 0.1)
+    assert link.delivered_kbps == 450.0
+    assert link.available_kbps is None  # aiortc's REMB follows what arrives: no estimate
+    unknown = link_sample(dataclasses.replace(made, loss_sent_pct=None), at=8.0)
+    assert unknown.loss is None
+    assert unknown.delivered_kbps == 500.0

@@ -1,0 +1,107 @@
+"""`StepControl`: the step-down ladder (`ladder.py`) applied to a running call.
+
+Once a second it turns the call's quality sample into the ladder's `LinkSample` (round
+trip and loss from the far end's reports on what we send; what got through = our rate
+less that loss) and applies the ladder's step: the camera's size and frame rate
+(`ScaledVideoTrack`), the VP8 ceiling and the Opus bitrate (`encoders.py`, installed on
+each new peer connection's senders before the first frame), and records each change in
+the call's record. Without it a call sends at aiortc's defaults.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from outpost.media.call_meter import CallMeter
+from outpost.media.encoders import AdjustableOpusEncoder, BoundedVp8Encoder, attach_encoder
+from outpost.media.ladder import Ladder, Step, Targets
+from outpost.media.link_pressure import LinkSample
+from outpost.media.peer import Peer
+from outpost.media.quality import QualitySample
+from outpost.media.scaled_track import ScaledVideoTrack
+
+logger = logging.getLogger(__name__)
+
+LOSSY_EXPECTED_PCT = 10  # Opus in-band FEC is tuned for this much loss on a lossy link
+
+
+def link_sample(sample: QualitySample, at: float) -> LinkSample:
+    loss = None if sample.loss_sent_pct is None else sample.loss_sent_pct / 100
+    return LinkSample(
+        at=at,
+        rtt_ms=sample.rtt_ms,
+        loss=loss,
+        delivered_kbps=sample.kbps_sent * (1 - (loss or 0.0)),
+    )
+
+
+class StepControl:
+    def __init__(
+        self,
+        camera: ScaledVideoTrack | None,
+        ladder: Ladder | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ladder = ladder or Ladder()
+        self._camera = camera
+        self._clock = clock
+        self._meter: CallMeter | None = None
+        self._vp8: BoundedVp8Encoder | None = None
+        self._opus: AdjustableOpusEncoder | None = None
+        if camera is not None:
+            camera.set_step(self.ladder.step)
+
+    @property
+    def step(self) -> Step:
+        return self.ladder.step
+
+    def bind(self, meter: CallMeter) -> None:
+        """Feed on `meter`'s samples and record steps in its record."""
+        self._meter = meter
+        meter.ladder_step = self.ladder.step.value
+        meter.listeners.append(self.on_sample)
+
+    def attach(self, peer: Peer) -> None:
+        """Give a freshly negotiated peer connection's senders our encoders (VP8, Opus)."""
+        self._vp8 = self._opus = None
+        for transceiver in peer.pc.getTransceivers():
+            codecs = transceiver._codecs  # the negotiated ones (aiortc 1.16)
+            mime = codecs[0].mimeType.lower() if codecs else ""
+            if mime == "video/vp8" and transceiver.sender.track is not None:
+                self._vp8 = BoundedVp8Encoder(self._video_ceiling_bps(self.ladder.targets))
+                attach_encoder(transceiver.sender, self._vp8)
+            elif mime == "audio/opus" and transceiver.sender.track is not None:
+                self._opus = AdjustableOpusEncoder()
+                attach_encoder(transceiver.sender, self._opus)
+        self._apply()
+
+    def on_sample(self, sample: QualitySample) -> None:
+        transition = self.ladder.feed(link_sample(sample, self._clock()))
+        if transition is not None:
+            logger.info(
+                "ladder: %s -> %s (%s)",
+                transition.from_step.value,
+                transition.to_step.value,
+                transition.reason,
+            )
+            if self._camera is not None:
+                self._camera.set_step(transition.to_step)
+            if self._meter is not None:
+                self._meter.stepped(
+                    transition.from_step.value, transition.to_step.value, transition.reason
+                )
+        self._apply()
+
+    def _apply(self) -> None:
+        targets = self.ladder.targets
+        if self._vp8 is not None:
+            self._vp8.set_bounds(self._video_ceiling_bps(targets))
+        if self._opus is not None:
+            self._opus.target_bitrate = targets.opus_kbps * 1000
+            self._opus.expected_loss_pct = LOSSY_EXPECTED_PCT if targets.lossy else 0
+
+    @staticmethod
+    def _video_ceiling_bps(targets: Targets) -> int:
+        return max(targets.spec.video_kbps, 1) * 1000
