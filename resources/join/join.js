@@ -180,8 +180,12 @@ const HANDLERS = {
     }
   },
   peer: (message) => {
-    if (message.state === "left") notice("Your clinician's connection dropped. Please stay on this page.");
-    else notice("");
+    const inCall = page.state === "admitted" || page.state === "in-call";
+    if (message.state === "left" && inCall) {
+      notice("Your clinician's connection dropped. Please stay on this page.");
+    } else {
+      notice("");
+    }
   },
   offer: (message) => answerOffer(message.sdp, message.session),
   bye: () => end(),
