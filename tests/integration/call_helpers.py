@@ -67,6 +67,7 @@ def visit(
     config: CallConfig | None = None,
     *,
     ladder: bool = False,
+    patient_options: PeerOptions | None = None,
 ) -> Visit:
     """Both sides, not yet connected (build inside the running loop). With `ladder`, the
     clinician's media is the full pipeline (echo canceller, ladder, 640x480 camera)."""
@@ -89,7 +90,7 @@ def visit(
         SignalingClient(patient_endpoint(link)),
         synthetic_media(),
         RemoteMedia(read_markers=True),
-        PeerOptions(),
+        patient_options or PeerOptions(),
     )
     return Visit(clinician, patient, states)
 
