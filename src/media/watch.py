@@ -10,17 +10,37 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from outpost.media.call_record import RenegotiationReason
-from outpost.media.peer import LinkState, Peer
-from outpost.media.remote_media import RemoteMedia
+from outpost.media.peer import LinkState
+from outpost.media.remote_media import ReceivedCounts
 
 FLOWING_S = 1.0
 
 
+class WatchedLink(Protocol):
+    """What the watch reads of a peer connection (`peer.Peer`)."""
+
+    @property
+    def state(self) -> LinkState: ...
+
+    @property
+    def created_at(self) -> float: ...
+
+    @property
+    def connected_at(self) -> float | None: ...
+
+
+class Arrivals(Protocol):
+    """Where received frames are counted (`remote_media.RemoteMedia`)."""
+
+    def counts(self) -> ReceivedCounts: ...
+
+
 class CallWatch:
     def __init__(
-        self, remote: RemoteMedia, stall_s: float, clock: Callable[[], float] = time.monotonic
+        self, remote: Arrivals, stall_s: float, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._remote = remote
         self._stall_s = stall_s
@@ -45,7 +65,7 @@ class CallWatch:
         """Something arrived within the last second."""
         return self._update() - self._progress_at <= FLOWING_S
 
-    def verdict(self, peer: Peer, connect_timeout_s: float) -> RenegotiationReason | None:
+    def verdict(self, peer: WatchedLink, connect_timeout_s: float) -> RenegotiationReason | None:
         """Why `peer` should be replaced now, or None while it is fine."""
         now = self._update()
         if peer.state in (LinkState.FAILED, LinkState.CLOSED):

@@ -92,6 +92,10 @@ async def _drop_patient_socket(call: Visit) -> None:
     await call.patient.signaling.drop_connection()
 
 
+async def _drop_clinician_socket(call: Visit) -> None:
+    await call.clinician.signaling.drop_connection()
+
+
 async def _fail_clinician_peer(call: Visit) -> None:
     broken = call.clinician.peer
     assert broken is not None
@@ -104,8 +108,9 @@ async def _fail_clinician_peer(call: Visit) -> None:
     [
         (1, _drop_patient_socket, RenegotiationReason.PEER_REJOINED),
         (2, _fail_clinician_peer, RenegotiationReason.ICE_FAILED),
+        (4, _drop_clinician_socket, RenegotiationReason.SIGNALING_RECONNECTED),
     ],
-    ids=["patient-socket-dropped", "peer-connection-failed"],
+    ids=["patient-socket-dropped", "peer-connection-failed", "clinician-socket-dropped"],
 )
 def test_media_resumes_in_session_2_without_anyone_acting(
     server: RunningServer,

@@ -1,0 +1,73 @@
+"""When a call replaces its peer connection: ICE failure at once, a new connection that
+does not come up in time, or a connected one through which nothing arrives any more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from outpost.media.call_record import RenegotiationReason
+from outpost.media.peer import LinkState
+from outpost.media.remote_media import ReceivedCounts
+from outpost.media.watch import CallWatch
+
+
+@dataclass
+class Link:
+    state: LinkState = LinkState.CONNECTING
+    created_at: float = 0.0
+    connected_at: float | None = None
+
+
+class Arrivals:
+    def __init__(self) -> None:
+        self.frames = 0
+
+    def counts(self) -> ReceivedCounts:
+        return ReceivedCounts(0, self.frames, 0, 48_000, None, None, None, None, None, 0)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _watch() -> tuple[CallWatch, Arrivals, Clock]:
+    arrivals, clock = Arrivals(), Clock()
+    return CallWatch(arrivals, stall_s=4.0, clock=clock), arrivals, clock
+
+
+def test_a_connection_gets_the_connect_timeout_to_come_up() -> None:
+    watch, _arrivals, clock = _watch()
+    link = Link()
+    clock.now = 9.9
+    assert watch.verdict(link, connect_timeout_s=10.0) is None
+    clock.now = 10.1
+    assert watch.verdict(link, connect_timeout_s=10.0) is RenegotiationReason.CONNECT_TIMEOUT
+
+
+def test_failure_or_closing_is_acted_on_at_once() -> None:
+    watch, _arrivals, _clock = _watch()
+    for state in (LinkState.FAILED, LinkState.CLOSED):
+        link = Link(state=state, connected_at=0.0)
+        assert watch.verdict(link, connect_timeout_s=10.0) is RenegotiationReason.ICE_FAILED
+
+
+def test_silence_after_connecting_is_a_stall_and_arrivals_reset_it() -> None:
+    watch, arrivals, clock = _watch()
+    link = Link(state=LinkState.CONNECTED, connected_at=1.0)
+    clock.now = 4.9  # connected 3.9 s ago, nothing yet: still waiting for a first frame
+    assert watch.verdict(link, 10.0) is None
+    arrivals.frames = 50
+    clock.now = 6.0
+    assert watch.verdict(link, 10.0) is None
+    assert watch.flowing()
+    clock.now = 9.9
+    assert not watch.flowing()
+    assert watch.verdict(link, 10.0) is None
+    clock.now = 10.1  # 4.1 s without a frame
+    assert watch.verdict(link, 10.0) is RenegotiationReason.MEDIA_STALLED
+    watch.restart()  # a new connection's silence counts from now
+    assert watch.verdict(Link(state=LinkState.CONNECTED, connected_at=10.1), 10.0) is None
