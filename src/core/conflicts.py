@@ -9,10 +9,12 @@ from datetime import datetime
 from typing import NewType
 
 from outpost.core.domain import (
+    APPOINTMENT_TRANSITIONS,
     Appointment,
     EntityType,
     MutationId,
     NoteId,
+    NoteStatus,
     Patient,
     VisitNote,
 )
@@ -67,3 +69,36 @@ class ResolutionResult:
     queued: MutationId | None
     new_note_id: NoteId | None
     summary: str  # one plain sentence for people; ids only, no PHI
+
+
+def allowed_resolutions(conflict: Conflict) -> frozenset[Resolution]:
+    """The choices the store will accept for `conflict` (its rules: outpost.store.conflicts),
+    so a screen can offer only those. The store checks again when one is chosen."""
+    server = conflict.server
+    if isinstance(conflict.local, VisitNote):
+        allowed = {Resolution.KEEP_BOTH}
+        if server is not None:
+            allowed.add(Resolution.KEEP_SERVER)
+        if (
+            isinstance(server, VisitNote)
+            and conflict.local.status is NoteStatus.DRAFT
+            and server.status is NoteStatus.DRAFT
+        ):
+            allowed.add(Resolution.KEEP_MINE)
+        return frozenset(allowed)
+    if server is None:
+        return frozenset()
+    if isinstance(conflict.local, Appointment) and isinstance(server, Appointment):
+        wanted = conflict.local.status
+        if wanted is server.status or wanted in APPOINTMENT_TRANSITIONS[server.status]:
+            return frozenset({Resolution.KEEP_SERVER, Resolution.KEEP_MINE})
+    return frozenset({Resolution.KEEP_SERVER})
+
+
+def safe_default(conflict: Conflict) -> Resolution | None:
+    """The choice that loses nothing: keep both texts of a note, else the server's record."""
+    allowed = allowed_resolutions(conflict)
+    for choice in (Resolution.KEEP_BOTH, Resolution.KEEP_SERVER):
+        if choice in allowed:
+            return choice
+    return None

@@ -126,6 +126,7 @@ class VisitNote:
     signed_at: datetime | None = None
     replaces: NoteId | None = None
     amendment_reason: str | None = None
+    author: str | None = None  # `Practitioner/<id>` as the server names it; None: not sent yet
 
     def edited(self, text: str, now: datetime) -> VisitNote:
         if self.status is not NoteStatus.DRAFT:

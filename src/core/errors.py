@@ -45,6 +45,10 @@ class AuthExpiredError(OutpostError):
     """The session's tokens are no longer accepted; the user must sign in again."""
 
 
+class OtherClinicianError(OutpostError):
+    """Signing in to unlock a session came back as someone else; nothing was kept."""
+
+
 class DeviceBusyError(OutpostError):
     """A camera, microphone or speaker is in use by another program or vanished."""
 

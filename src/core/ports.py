@@ -1,7 +1,9 @@
-"""Seams owned by the core: what upper layers may ask of the local store.
+"""Seams owned by the core: what upper layers may ask of the local store and the sync layer.
 
-`outpost.store.Store` implements `ClinicStore`; the UI and CLI are written against this
-protocol so they never import the database driver.
+`outpost.store.Store` implements `ClinicStore` and `outpost.store.review.SyncReview`
+implements `SyncReviewPort`; `outpost.sync.service.SyncService` implements `SyncPort` and
+`outpost.sync.session.SessionService` implements `SessionPort`. The UI is written against
+these protocols so it never imports the database driver, the network or the keychain.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from outpost.core.conflicts import Conflict, Resolution, ResolutionResult
 from outpost.core.domain import (
     Appointment,
     AppointmentId,
@@ -21,6 +24,8 @@ from outpost.core.domain import (
     ScheduleItem,
     VisitNote,
 )
+from outpost.core.review import NoteSync, RefusedChange
+from outpost.core.session import BrowserSignIn, Identity, SignInOptions
 from outpost.core.sync_state import SyncSummary, SyncTrigger
 
 
@@ -80,3 +85,67 @@ class SyncPort(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class SyncReviewPort(Protocol):
+    """What waits on this computer, for the sync panel and a note's history. Every method
+    runs on the store worker thread."""
+
+    def conflicts(self) -> list[Conflict]: ...
+
+    def resolve_conflict(self, conflict_id: str, resolution: Resolution) -> ResolutionResult:
+        """Settle a conflict as the clinician chose; audited like `outpost conflicts
+        resolve`. A choice the rules refuse raises `InvalidStateError` and changes nothing."""
+        ...
+
+    def refused_changes(self) -> list[RefusedChange]: ...
+
+    def note_sync(self, note_ids: Sequence[str]) -> dict[str, NoteSync]:
+        """Where each note stands with the server (notes without unsent changes: SENT)."""
+        ...
+
+
+class SessionPort(Protocol):
+    """Signing in and out of the configured server. Tokens stay in the sync layer and the
+    keychain; only `Identity` values come out.
+
+    Every method but `browser_redirect` blocks briefly on the network or the keychain and
+    runs on the store worker; `browser_redirect` waits for the browser and is awaited on the
+    runtime thread, so neither the UI nor the store worker waits for a person.
+    """
+
+    def signed_in(self) -> Identity | None:
+        """Who is signed in, from the keychain (no network)."""
+        ...
+
+    def sign_in_options(self, server_url: str) -> SignInOptions:
+        """Ask the server how one signs in (its SMART configuration)."""
+        ...
+
+    def sign_in_with_password(
+        self, server_url: str, user: str, password: str, *, same_person_as: Identity | None
+    ) -> Identity:
+        """Sign in with the password grant; tokens go to the keychain. With
+        `same_person_as`, someone else's sign-in is refused and nothing is kept."""
+        ...
+
+    def start_browser_sign_in(self, server_url: str) -> BrowserSignIn:
+        """Listen on a loopback port and build the authorization address to open."""
+        ...
+
+    async def browser_redirect(self, attempt: BrowserSignIn) -> None:
+        """Wait until the browser comes back to the loopback address with a code."""
+        ...
+
+    def finish_browser_sign_in(
+        self, attempt: BrowserSignIn, *, same_person_as: Identity | None
+    ) -> Identity:
+        """Exchange the code (PKCE) for tokens and keep them in the keychain."""
+        ...
+
+    def cancel_browser_sign_in(self, attempt: BrowserSignIn) -> None: ...
+
+    def sign_out(self) -> bool:
+        """Forget the sign-in (revoked on the server when it can be reached, best effort).
+        Unsent work is never touched. False if nobody was signed in."""
+        ...

@@ -102,7 +102,7 @@ def appointment_from_json(obj: JsonObject) -> Appointment:
 
 
 def note_to_json(note: VisitNote) -> JsonObject:
-    return {
+    data: JsonObject = {
         "id": note.id,
         "appointment_id": note.appointment_id,
         "patient_id": note.patient_id,
@@ -114,6 +114,9 @@ def note_to_json(note: VisitNote) -> JsonObject:
         "replaces": note.replaces,
         "amendment_reason": note.amendment_reason,
     }
+    if note.author is not None:  # only when known, so notes without one keep their text
+        data["author"] = note.author
+    return data
 
 
 def note_from_json(obj: JsonObject) -> VisitNote:
@@ -129,4 +132,5 @@ def note_from_json(obj: JsonObject) -> VisitNote:
         signed_at=_optional_time(obj.get("signed_at")),
         replaces=None if replaces is None else NoteId(replaces),
         amendment_reason=obj.get("amendment_reason"),
+        author=obj.get("author"),
     )

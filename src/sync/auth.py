@@ -90,6 +90,26 @@ def authorization_url(
     return f"{smart.authorization_endpoint}{separator}{query}"
 
 
+def new_state() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def pkce_authorization(
+    server: ServerInfo, redirect_uri: str, state: str, *, scope: str = DEFAULT_SCOPE
+) -> tuple[str, str]:
+    """A fresh PKCE verifier and the authorization address carrying its S256 challenge."""
+    verifier = new_code_verifier()
+    url = authorization_url(
+        server.smart,
+        server_url=server.base_url,
+        redirect_uri=redirect_uri,
+        state=state,
+        challenge=code_challenge_s256(verifier),
+        scope=scope,
+    )
+    return verifier, url
+
+
 # -- the two grants --------------------------------------------------------------------
 
 
@@ -141,17 +161,9 @@ def browser_login(
     """
     if not server.smart.supports_pkce_s256:
         raise SyncError(SyncErrorKind.PROTOCOL, "The server does not support PKCE (S256).")
-    verifier = new_code_verifier()
-    state = secrets.token_urlsafe(24)
+    state = new_state()
     with LoopbackRedirect(state) as listener:
-        url = authorization_url(
-            server.smart,
-            server_url=server.base_url,
-            redirect_uri=listener.redirect_uri,
-            state=state,
-            challenge=code_challenge_s256(verifier),
-            scope=scope,
-        )
+        verifier, url = pkce_authorization(server, listener.redirect_uri, state, scope=scope)
         show_url(url)
         try:
             opened = open_browser(url)
@@ -159,13 +171,35 @@ def browser_login(
             opened = False
         logger.info("browser sign-in started (browser opened: %s)", opened)
         code = listener.wait(timeout_s, cancel)
+    return exchange_code(
+        session,
+        server,
+        code=code,
+        redirect_uri=listener.redirect_uri,
+        verifier=verifier,
+        timeouts=timeouts,
+        clock=clock,
+    )
+
+
+def exchange_code(
+    session: requests.Session,
+    server: ServerInfo,
+    *,
+    code: str,
+    redirect_uri: str,
+    verifier: str,
+    timeouts: Timeouts | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> SessionTokens:
+    """The authorization code grant's last step: the code and the PKCE verifier for tokens."""
     body = token_request(
         session,
         server.smart.token_endpoint,
         {
             "grant_type": "authorization_code",
             "code": code,
-            "redirect_uri": listener.redirect_uri,
+            "redirect_uri": redirect_uri,
             "client_id": CLIENT_ID,
             "code_verifier": verifier,
         },

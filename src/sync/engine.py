@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TypeVar
 
@@ -163,7 +163,9 @@ class SyncEngine:
             if exc.kind is SyncErrorKind.AUTH:
                 raise AuthExpiredError(SIGN_IN_AGAIN) from exc
             raise
-        self._ledger.set_last_sync(self._clock())
+        # On the server's clock (its Date header): device clocks order nothing (DESIGN 4).
+        skew = self._client.clock_skew_s
+        self._ledger.set_last_sync(self._clock() + timedelta(seconds=skew or 0.0))
         report = SyncReport(
             sent=push.sent,
             acknowledged=push.acknowledged,

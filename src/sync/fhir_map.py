@@ -373,7 +373,22 @@ def note_from_fhir(resource: Mapping[str, Any]) -> VisitNote:
         signed_at=signed_at,
         replaces=None if replaces is None else NoteId(replaces),
         amendment_reason=r.optional_text("description") if replaces is not None else None,
+        author=_author(resource),
     )
+
+
+def _author(resource: Mapping[str, Any]) -> str | None:
+    """The first `Practitioner/<id>` among `author`, or None (authors are optional)."""
+    authors = resource.get("author")
+    if not isinstance(authors, list):
+        return None
+    for item in authors:
+        reference = item.get("reference") if isinstance(item, Mapping) else None
+        if isinstance(reference, str) and "Practitioner/" in reference:
+            practitioner = reference.rsplit("Practitioner/", 1)[1].split("/")[0]
+            if practitioner:
+                return f"Practitioner/{practitioner}"
+    return None
 
 
 def _attested_at(r: _Reader) -> datetime | None:
