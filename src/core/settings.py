@@ -24,6 +24,7 @@ from outpost.core.ice_servers import IceServer, parse_ice_servers
 
 APP_NAME = "Outpost"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LANGUAGES = ("en", "es")  # the app's shipped translations; "" follows the system
 
 
 def default_policy_file() -> Path:
@@ -89,6 +90,12 @@ def _int_between(low: int, high: int) -> Callable[[object], int]:
     return parse
 
 
+def _language(value: object) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in ("", *LANGUAGES):
+        raise ValueError(f"must be empty (the system's language) or one of {', '.join(LANGUAGES)}")
+    return value.strip().lower()
+
+
 def _server_url(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("must be text")
@@ -123,6 +130,7 @@ class Settings:
     idle_lock_minutes: int = 10
     ice_servers: tuple[IceServer, ...] = ()  # STUN/TURN, in order (core/ice_servers.py)
     relay_only: bool = False  # calls use TURN relays only (locked-down networks)
+    language: str = ""  # the app's language: "" follows the system, else one of LANGUAGES
 
 
 # key -> parser; every key here may appear in a file, as OUTPOST_<KEY>, or in --set.
@@ -133,6 +141,7 @@ _FIELDS: dict[str, Callable[[object], Any]] = {
     "idle_lock_minutes": _int_between(0, 24 * 60),
     "ice_servers": parse_ice_servers,
     "relay_only": _bool,
+    "language": _language,
 }
 _MAY_HOLD_SECRETS = frozenset({"ice_servers"})
 
