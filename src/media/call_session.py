@@ -188,7 +188,9 @@ class CallSession(CallBase):
         reason = self._watch.verdict(peer, self._config.connect_timeout_s)
         if reason is not None:
             await self._renegotiate(reason)
-        elif peer.state is LinkState.CONNECTED and self._watch.flowing():
+        elif peer.state is LinkState.CONNECTED and (
+            self._watch.flowing() or not peer.receives_media
+        ):
             self._set_state(CallState.IN_CALL)
 
     async def _renegotiate(self, reason: RenegotiationReason) -> None:

@@ -134,6 +134,11 @@ class Peer:
         return str(self.pc.localDescription.sdp)
 
     @property
+    def receives_media(self) -> bool:
+        """The far end's description says it sends us audio or video."""
+        return any(t.receiver.track is not None for t in self.pc.getTransceivers())
+
+    @property
     def answered(self) -> bool:
         """Clinician: the answer for this session has been applied."""
         return self.pc.remoteDescription is not None

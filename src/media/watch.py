@@ -3,7 +3,9 @@
 aiortc reports ICE `failed` late (its consent checks take about 30 s) and has no
 `disconnected` state, so besides ICE failure the watch also judges by what arrives: a
 connection that has not come up within the connect timeout, or one through which nothing
-(no audio, no video frame) has arrived for `stall_s`, is replaced.
+(no audio, no video frame) has arrived for `stall_s`, is replaced. A far end that
+answered without sending anything gets a couple of new offers (its camera may not have
+been ready), then the call goes on one way instead of renegotiating forever.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from outpost.media.peer import LinkState
 from outpost.media.remote_media import ReceivedCounts
 
 FLOWING_S = 1.0
+QUIET_RETRIES = 2
 
 
 class WatchedLink(Protocol):
@@ -30,6 +33,9 @@ class WatchedLink(Protocol):
 
     @property
     def connected_at(self) -> float | None: ...
+
+    @property
+    def receives_media(self) -> bool: ...
 
 
 class Arrivals(Protocol):
@@ -45,25 +51,34 @@ class CallWatch:
         self._remote = remote
         self._stall_s = stall_s
         self._clock = clock
-        self._frames = -1
+        self._frames = self._total()
         self._progress_at = clock()
+        self._arrived = False  # anything since the last restart
+        self._quiet_retries = 0
 
     def restart(self) -> None:
         """A new peer connection: its silence is measured from now."""
+        self._frames = self._total()
         self._progress_at = self._clock()
+        self._arrived = False
+
+    def _total(self) -> int:
+        counts = self._remote.counts()
+        return counts.video_frames + counts.audio_frames
 
     def _update(self) -> float:
         now = self._clock()
-        counts = self._remote.counts()
-        frames = counts.video_frames + counts.audio_frames
+        frames = self._total()
         if frames != self._frames:
             self._frames = frames
             self._progress_at = now
+            self._arrived = True
+            self._quiet_retries = 0
         return now
 
     def flowing(self) -> bool:
-        """Something arrived within the last second."""
-        return self._update() - self._progress_at <= FLOWING_S
+        """Something arrived on this connection, the last of it within a second."""
+        return self._update() - self._progress_at <= FLOWING_S and self._arrived
 
     def verdict(self, peer: WatchedLink, connect_timeout_s: float) -> RenegotiationReason | None:
         """Why `peer` should be replaced now, or None while it is fine."""
@@ -74,6 +89,13 @@ class CallWatch:
             if now - peer.created_at > connect_timeout_s:
                 return RenegotiationReason.CONNECT_TIMEOUT
             return None
-        if now - max(self._progress_at, peer.connected_at) > self._stall_s:
+        if now - max(self._progress_at, peer.connected_at) <= self._stall_s:
+            return None
+        if peer.receives_media:
+            return RenegotiationReason.MEDIA_STALLED
+        # The far end answered without sending anything (no camera or microphone yet, or
+        # none at all): try again a few times, then accept a one-way call.
+        if self._quiet_retries < QUIET_RETRIES:
+            self._quiet_retries += 1
             return RenegotiationReason.MEDIA_STALLED
         return None

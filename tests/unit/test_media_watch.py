@@ -16,6 +16,7 @@ class Link:
     state: LinkState = LinkState.CONNECTING
     created_at: float = 0.0
     connected_at: float | None = None
+    receives_media: bool = True
 
 
 class Arrivals:
@@ -60,6 +61,7 @@ def test_silence_after_connecting_is_a_stall_and_arrivals_reset_it() -> None:
     link = Link(state=LinkState.CONNECTED, connected_at=1.0)
     clock.now = 4.9  # connected 3.9 s ago, nothing yet: still waiting for a first frame
     assert watch.verdict(link, 10.0) is None
+    assert not watch.flowing()
     arrivals.frames = 50
     clock.now = 6.0
     assert watch.verdict(link, 10.0) is None
@@ -71,3 +73,19 @@ def test_silence_after_connecting_is_a_stall_and_arrivals_reset_it() -> None:
     assert watch.verdict(link, 10.0) is RenegotiationReason.MEDIA_STALLED
     watch.restart()  # a new connection's silence counts from now
     assert watch.verdict(Link(state=LinkState.CONNECTED, connected_at=10.1), 10.0) is None
+
+
+def test_a_far_end_that_sends_nothing_gets_two_more_offers_then_peace() -> None:
+    watch, arrivals, clock = _watch()
+    verdicts = []
+    for _attempt in range(4):
+        watch.restart()
+        link = Link(LinkState.CONNECTED, created_at=clock.now, connected_at=clock.now)
+        link.receives_media = False
+        clock.now += 4.5
+        verdicts.append(watch.verdict(link, 10.0))
+    assert verdicts == [RenegotiationReason.MEDIA_STALLED] * 2 + [None, None]
+    arrivals.frames += 1  # media again (the far end's camera came up): the count resets
+    watch.verdict(link, 10.0)
+    clock.now += 4.5
+    assert watch.verdict(link, 10.0) is RenegotiationReason.MEDIA_STALLED
