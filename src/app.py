@@ -9,31 +9,40 @@ import logging
 import os
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from types import TracebackType
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outpost.core.errors import OutpostError
-from outpost.core.ports import ClinicStore, SyncPort
+from outpost.core.ports import ClinicStore, SessionPort, SyncPort, SyncReviewPort
 from outpost.core.runtime import Runtime
 from outpost.core.settings import Settings
 from outpost.core.worker import StoreWorker
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
+from outpost.store.review import SyncReview
 from outpost.store.store import Store
 from outpost.sync.service import SyncService
+from outpost.sync.session import SessionService
 from outpost.sync.tokens import TokenStore, read_profile_id
+from outpost.ui.access_controller import AccessController
+from outpost.ui.access_page import AccessPageWidget
 from outpost.ui.bridge import Bridge
 from outpost.ui.garbage import MainThreadGarbageCollector
 from outpost.ui.main_window import MainWindow
 from outpost.ui.qt_logging import install_qt_message_handler
+from outpost.ui.sign_in_controller import SignInController
+from outpost.ui.sign_in_widget import SignInWidget
 from outpost.ui.sync_controller import SyncController
+from outpost.ui.translations import install_translators
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +95,40 @@ def _install_crash_handler(window: MainWindow) -> None:
     sys.excepthook = handle
 
 
-def _sync_service(store: ClinicStore, settings: Settings, keychain: SystemKeychain) -> SyncPort:
-    """Built on the store worker: the service uses the store's connection there."""
+_Services = tuple[SyncPort, SyncReviewPort, SessionPort]
+
+
+def _services(store: ClinicStore, settings: Settings, keychain: SystemKeychain) -> _Services:
+    """Built on the store worker: the sync service and the review use the store's connection
+    there; the session service shares the profile's keychain entry with them."""
     assert isinstance(store, Store)
     tokens = TokenStore(keychain, read_profile_id(settings.profile.data_dir))
-    return SyncService(store, settings.profile, tokens)
+    return SyncService(store, settings.profile, tokens), SyncReview(store), SessionService(tokens)
+
+
+def open_in_browser(url: str) -> bool:
+    """The system browser (RFC 8252: the clinic's sign-in page is never shown inside us)."""
+    return QDesktopServices.openUrl(QUrl(url))
+
+
+def access_screens(
+    bridge: Bridge,
+    session: SessionPort,
+    settings: Settings,
+    *,
+    open_url: Callable[[str], bool] = open_in_browser,
+    clock: Callable[[], float] = time.monotonic,
+) -> tuple[AccessController, AccessPageWidget]:
+    """The sign-in and lock screens and the controller deciding when they show."""
+    access = AccessController(
+        bridge,
+        session,
+        server_url=settings.server_url,
+        idle_lock_minutes=settings.idle_lock_minutes,
+        clock=clock,
+    )
+    sign_in = SignInController(bridge, session, server_url=settings.server_url, open_url=open_url)
+    return access, AccessPageWidget(access, SignInWidget(sign_in))
 
 
 def _watch_network(sync: SyncController) -> None:
@@ -119,6 +157,7 @@ def run_app(
     """
     _require_display()
     app = _application()
+    install_translators(app, settings.language)
     install_qt_message_handler()
     # Qt objects must only ever be destroyed on the main thread: collect cycles there.
     collector = MainThreadGarbageCollector()
@@ -136,14 +175,19 @@ def run_app(
     runtime = Runtime()
     runtime.start()
     bridge = Bridge(worker, runtime)
-    service = worker.submit(lambda store: _sync_service(store, settings, keychain), timeout=30)
-    sync = SyncController(bridge, service.result())
+    services = worker.submit(lambda store: _services(store, settings, keychain), timeout=30)
+    sync_port, review, session = services.result()
+    sync = SyncController(bridge, sync_port)
+    access, access_page = access_screens(bridge, session, settings)
     window = MainWindow(
         bridge,
         autosave_ms=settings.autosave_ms,
         today=today,
         profile_label=str(settings.profile.data_dir),
         sync=sync,
+        review=review,
+        access=access,
+        access_page=access_page,
     )
     _watch_network(sync)
     _install_crash_handler(window)
@@ -153,13 +197,14 @@ def run_app(
     signal.signal(signal.SIGTERM, lambda *_: app.quit())
     window.show()
     logger.info("main window shown")
+    access.start()
     sync.start()
     try:
         code = app.exec()
     finally:
         sync.stop()
         window.flush()
-        worker.submit(lambda _store: service.result().close(), timeout=30)
+        worker.submit(lambda _store: sync_port.close(), timeout=30)
         bridge.shutdown()
         runtime.shutdown()
         worker.close()

@@ -67,7 +67,7 @@ class SyncService:
         self._clock = clock
         self._session: requests.Session | None = None
         self._engine: SyncEngine | None = None
-        self._server_url: str | None = None
+        self._manager: TokenManager | None = None
 
     # -- SyncPort ----------------------------------------------------------------------
 
@@ -99,6 +99,7 @@ class SyncService:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+            self._manager = None
         if self._session is not None:
             self._session.close()
             self._session = None
@@ -114,7 +115,10 @@ class SyncService:
         if tokens is None:
             self.close()
             raise AuthExpiredError(NOT_SIGNED_IN)
-        if self._engine is not None and self._server_url == tokens.server_url:
+        # The keychain holds what the engine's token manager last kept, unless someone signed
+        # in again meanwhile (the app's sign-in screen): then the engine starts over with it.
+        manager = self._manager
+        if self._engine is not None and manager is not None and manager.tokens == tokens:
             return self._engine
         self.close()
         session = self._http()
@@ -132,7 +136,7 @@ class SyncService:
         except BaseException:
             session.close()
             raise
-        self._session, self._engine, self._server_url = session, engine, tokens.server_url
+        self._session, self._engine, self._manager = session, engine, manager
         return engine
 
     def _summary(self, report: SyncReport | None, error: BaseException | None) -> SyncSummary:

@@ -1,5 +1,6 @@
-"""The main window: assembles the day's schedule, the selected visit's notes and the status
-bar, and wires keyboard shortcuts. It holds no rules of its own."""
+"""The main window: assembles the day's schedule, the selected visit's notes, the status bar,
+the sign-in / lock page and the sync panel, and wires keyboard shortcuts. It holds no rules
+of its own: access decisions are `AccessController`'s, sync decisions the sync layer's."""
 
 from __future__ import annotations
 
@@ -13,18 +14,25 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from outpost.core.domain import OutboxStatus, ScheduleItem
+from outpost.core.ports import SyncReviewPort
+from outpost.core.session import AccessState, Identity
 from outpost.core.sync_state import SyncSummary
+from outpost.ui.access_controller import AccessController
+from outpost.ui.access_page import AccessPageWidget
 from outpost.ui.appointment_header import AppointmentHeaderWidget
 from outpost.ui.bridge import Bridge
 from outpost.ui.note_editor import NoteEditorWidget
 from outpost.ui.schedule_panel import SchedulePanelWidget
+from outpost.ui.screen_guard import ScreenGuard
 from outpost.ui.sync_controller import SyncController, summary_text
+from outpost.ui.sync_panel import SyncPanelDialog, SyncPanelWidget
 
 ERROR_MESSAGE_MS = 30_000
 
@@ -40,17 +48,25 @@ class MainWindow(QMainWindow):
         today: Callable[[], date] = date.today,
         profile_label: str = "",
         sync: SyncController | None = None,
+        review: SyncReviewPort | None = None,
+        access: AccessController | None = None,
+        access_page: AccessPageWidget | None = None,
     ) -> None:
         super().__init__()
         self._bridge = bridge
         self._sync = sync
+        self._review = review
+        self._access = access
+        self._access_page = access_page
+        self._guard = ScreenGuard(self)
+        self._sync_panel: SyncPanelDialog | None = None
         self.setWindowTitle(self.tr("Outpost"))
         self.setAccessibleName(self.tr("Outpost"))
         self.resize(1200, 720)
 
         self.schedule = SchedulePanelWidget(bridge, today=today)
         self.header = AppointmentHeaderWidget(self.schedule.model, today=today)
-        self.editor = NoteEditorWidget(bridge, autosave_ms=autosave_ms)
+        self.editor = NoteEditorWidget(bridge, autosave_ms=autosave_ms, review=review)
         right = QWidget()
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
@@ -65,11 +81,16 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([560, 640])
-        central = QWidget()
-        central_column = QVBoxLayout(central)
+        self.work = QWidget()
+        self.work.setObjectName("workPage")
+        central_column = QVBoxLayout(self.work)
         central_column.setContentsMargins(8, 8, 8, 0)
         central_column.addWidget(splitter)
-        self.setCentralWidget(central)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.work)
+        if access_page is not None:
+            self.pages.addWidget(access_page)
+        self.setCentralWidget(self.pages)
 
         self._sync_label = QLabel(self.tr("Checking changes waiting to sync…"))
         self._sync_label.setObjectName("syncSummary")
@@ -82,6 +103,14 @@ class MainWindow(QMainWindow):
         if sync is not None:
             self._connection_label.setContentsMargins(12, 0, 0, 0)
             self.statusBar().addPermanentWidget(self._connection_label)
+        if review is not None:
+            self.sync_button = QToolButton()
+            self.sync_button.setObjectName("syncPanelButton")
+            self.sync_button.setText(self.tr("Sync details…"))
+            self.sync_button.setAccessibleName(self.tr("Open the sync panel"))
+            self.sync_button.setAutoRaise(True)
+            self.sync_button.clicked.connect(self.open_sync_panel)
+            self.statusBar().addPermanentWidget(self.sync_button)
         if profile_label:
             profile = QLabel(self.tr("Profile: {profile}").format(profile=profile_label))
             profile.setObjectName("profileLabel")
@@ -98,6 +127,13 @@ class MainWindow(QMainWindow):
             self.editor.sig_note_signed.connect(sync.note_signed)
             sync.sig_summary_changed.connect(self._on_sync_summary_changed)
             sync.sig_synced.connect(self.schedule.reload)
+        if access is not None:
+            access.sig_state_changed.connect(self._on_access_state_changed)
+            access.sig_identity_changed.connect(self._on_access_identity_changed)
+            if sync is not None:
+                access.sig_signed_in.connect(lambda _who: sync.signed_in())
+                access.sig_signed_out.connect(lambda _kept: sync.sync_now())
+            self._on_access_state_changed(access.state)
 
         self.schedule.reload()
         self.refresh_sync_summary()
@@ -121,6 +157,12 @@ class MainWindow(QMainWindow):
             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
             self.editor.request_sign,
         )
+        self.action_amend_note = self._action(
+            note_menu,
+            self.tr("&Amend signed note…"),
+            [QKeySequence("Ctrl+Shift+A")],
+            self.editor.request_amend,
+        )
         self.action_previous_day = self._action(
             day_menu,
             self.tr("&Previous day"),
@@ -133,11 +175,28 @@ class MainWindow(QMainWindow):
         self.action_today = self._action(
             day_menu, self.tr("&Today"), [QKeySequence("Ctrl+T")], self.schedule.go_today
         )
-        if self._sync is not None:
+        if self._sync is not None or self._review is not None:
             sync_menu = menu_bar.addMenu(self.tr("&Sync"))
             sync_menu.setAccessibleName(self.tr("Sync menu"))
+        if self._sync is not None:
             self.action_sync_now = self._action(
                 sync_menu, self.tr("Sync &now"), [QKeySequence("F5")], self._sync.sync_now
+            )
+        if self._review is not None:
+            self.action_sync_panel = self._action(
+                sync_menu,
+                self.tr("Sync &panel and conflicts…"),
+                [QKeySequence("Ctrl+Shift+Y")],
+                self.open_sync_panel,
+            )
+        if self._access is not None and self._access.can_lock:
+            account = menu_bar.addMenu(self.tr("&Account"))
+            account.setAccessibleName(self.tr("Account menu"))
+            self.action_lock = self._action(
+                account, self.tr("&Lock now"), [QKeySequence("Ctrl+L")], self._access.lock
+            )
+            self.action_sign_out = self._action(
+                account, self.tr("Sign &out…"), [], self._on_sign_out
             )
 
     def _action(
@@ -173,6 +232,10 @@ class MainWindow(QMainWindow):
         )
 
     @property
+    def access_page(self) -> AccessPageWidget | None:
+        return self._access_page
+
+    @property
     def sync_summary(self) -> str:
         return self._sync_label.text()
 
@@ -181,6 +244,56 @@ class MainWindow(QMainWindow):
         return self._connection_label.text()
 
     # --- slots and events ------------------------------------------------------------
+
+    def open_sync_panel(self) -> None:
+        """Show the sync panel (built on first use) and refresh it."""
+        if self._review is None:
+            return
+        if self._sync_panel is None:
+            panel = SyncPanelWidget(self._bridge, self._review, self._sync)
+            panel.sig_resolved.connect(self._on_sync_panel_resolved)
+            identity = self._access.identity if self._access is not None else None
+            panel.set_me(identity.practitioner_reference if identity else None)
+            self._sync_panel = SyncPanelDialog(panel, self)
+        self._sync_panel.panel.reload()
+        self._sync_panel.show()
+        self._sync_panel.raise_()
+        self._sync_panel.activateWindow()
+
+    def _on_sync_panel_resolved(self) -> None:
+        self.refresh_sync_summary()
+        self.schedule.reload()
+        self.editor.set_appointment(self.editor.appointment_id)
+
+    def _on_sign_out(self) -> None:
+        if self._access is not None:
+            self.flush()
+            self._access.sign_out()
+
+    def _on_access_state_changed(self, state: AccessState) -> None:
+        """Show the work only when open; otherwise save the draft and hide everything."""
+        opened = state is AccessState.OPEN
+        if not opened:
+            self.flush()
+            self._guard.cover()
+        for action in self.actions():
+            action.setEnabled(opened)
+        self.menuBar().setVisible(opened)
+        if self._review is not None:
+            self.sync_button.setEnabled(opened)
+        if opened or self._access_page is None:
+            self.pages.setCurrentWidget(self.work)
+            self._guard.uncover()
+            return
+        self._access_page.show_state(state)
+        self.pages.setCurrentWidget(self._access_page)
+        self._access_page.focus_first()
+
+    def _on_access_identity_changed(self, identity: Identity | None) -> None:
+        reference = identity.practitioner_reference if identity is not None else None
+        self.editor.set_me(reference)
+        if self._sync_panel is not None:
+            self._sync_panel.panel.set_me(reference)
 
     def _on_schedule_appointment_selected(self, item: ScheduleItem | None) -> None:
         self.header.show_item(item)

@@ -11,9 +11,12 @@ from outpost.core.errors import (
     KeychainUnavailableError,
     NotFoundError,
     OfflineError,
+    OtherClinicianError,
     OutpostError,
     StoreFullError,
     StoreUnavailableError,
+    SyncError,
+    SyncErrorKind,
 )
 
 _CONTEXT = "Errors"
@@ -49,3 +52,17 @@ def error_text(error: BaseException) -> str:
         # PHI-free sentence naming the specific rule or setting.
         return str(error)
     return _tr("Something went wrong. Try again; if it keeps happening, call your IT team.")
+
+
+def sign_in_error_text(error: BaseException, *, with_password: bool) -> str:
+    """Why signing in did not work, and what to do (the password form or the browser)."""
+    network = isinstance(error, SyncError) and error.kind is SyncErrorKind.NETWORK
+    if network or isinstance(error, OfflineError):
+        return _tr("The server cannot be reached. Check the connection and try again.")
+    if isinstance(error, SyncError) and error.kind is SyncErrorKind.SERVER:
+        return _tr("The server had a problem. Try again in a moment.")
+    if isinstance(error, SyncError) and error.kind is SyncErrorKind.AUTH and with_password:
+        return _tr("The user name or password was not accepted. Check them and try again.")
+    if isinstance(error, SyncError | OtherClinicianError):
+        return str(error)  # plain sentences naming the rule (cancelled, timed out, ...)
+    return error_text(error)

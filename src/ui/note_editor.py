@@ -1,4 +1,5 @@
-"""One appointment's visit notes: the list, the draft being typed, signing, save status.
+"""One appointment's visit notes: the list, the draft being typed (SOAP template), signing,
+amending, the open note's history and save status.
 
 Saving rules live in `NoteDraftController`; this widget shows notes and forwards edits.
 """
@@ -6,7 +7,7 @@ Saving rules live in `NoteDraftController`; this widget shows notes and forwards
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QPalette, QTextCursor
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,41 +19,43 @@ from PySide6.QtWidgets import (
 )
 
 from outpost.core.domain import AppointmentId, NoteEntry, NoteId, NoteStatus, VisitNote
+from outpost.core.ports import SyncReviewPort
+from outpost.core.review import NoteSync, note_chain
+from outpost.ui.amend_dialog import NoteAmendController
 from outpost.ui.bridge import Bridge
 from outpost.ui.confirmations import ask_to_sign
 from outpost.ui.messages import error_text
+from outpost.ui.note_actions import NoteActionsWidget
 from outpost.ui.note_draft import NoteDraftController
+from outpost.ui.note_history import Loaded, NoteHistoryWidget, notes_with_sync
 from outpost.ui.note_list import NoteListWidget, local_time
-
-_ERROR_STYLE = "color: #b3261e;"
-
-
-class _NoteTextEdit(QPlainTextEdit):
-    """The draft's text box; tells when it loses focus so the draft is saved at once."""
-
-    sig_focus_lost = Signal()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.sig_focus_lost.emit()
+from outpost.ui.soap_editor import SoapEditorWidget
 
 
 class NoteEditorWidget(QWidget):
     """Notes of the selected appointment; drafts autosave, signed notes are read-only."""
 
     sig_notes_changed = Signal()  # a note was written: counts of unsent changes moved
-    sig_note_signed = Signal()  # a note was signed (a reason to sync soon)
+    sig_note_signed = Signal()  # a note was signed or amended (a reason to sync soon)
     sig_error_reported = Signal(str)  # a failure not shown in this widget (status bar)
 
-    def __init__(self, bridge: Bridge, *, autosave_ms: int, parent: QWidget | None = None):
+    def __init__(
+        self,
+        bridge: Bridge,
+        *,
+        autosave_ms: int,
+        review: SyncReviewPort | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self._bridge = bridge
+        self._review = review
         self._appointment_id: AppointmentId | None = None
         self._entries: list[NoteEntry] = []
+        self._sync: dict[str, NoteSync] = {}
         self._shown: VisitNote | None = None  # the note in the editor, once it exists
         self._loads = 0  # generation of list loads; older results are ignored
         self._opens = 0  # generation of notes being opened from the list
-        self._setting_text = False
         self._initial_pending = False  # the first list of this appointment has not arrived
         self._controller = NoteDraftController(
             bridge, autosave_ms=autosave_ms, text=self._current_text, parent=self
@@ -65,6 +68,10 @@ class NoteEditorWidget(QWidget):
         self._controller.sig_sign_failed.connect(self._on_controller_sign_failed)
         self._controller.sig_stored.connect(self._on_controller_stored)
         self._controller.sig_background_save_failed.connect(self.sig_error_reported)
+        self._amender = NoteAmendController(bridge, self)
+        self._amender.sig_started.connect(self._on_amender_started)
+        self._amender.sig_amended.connect(self._on_amender_amended)
+        self._amender.sig_failed.connect(self._on_amender_failed)
         self.set_appointment(None)
 
     def _build(self) -> None:
@@ -87,41 +94,31 @@ class NoteEditorWidget(QWidget):
         bold = QFont(self._state_label.font())
         bold.setBold(True)
         self._state_label.setFont(bold)
-        self._editor = _NoteTextEdit()
-        self._editor.setObjectName("noteEditor")
-        self._editor.setAccessibleName(self.tr("Note text"))
-        self._editor.setPlaceholderText(
-            self.tr("Type the visit note here. It is saved on this computer as you type.")
-        )
-        self._editor.textChanged.connect(self._on_editor_text_changed)
-        self._editor.sig_focus_lost.connect(self.flush)
+        self._text = SoapEditorWidget()
+        self._text.sig_text_changed.connect(self._controller.changed)
+        self._text.sig_focus_lost.connect(self.flush)
+        self._history = NoteHistoryWidget()
 
-        self._save_label = QLabel()
-        self._save_label.setObjectName("saveIndicator")
-        self._save_label.setAccessibleName(self.tr("Save status"))
-        self._save_label.setWordWrap(True)
-        self._save_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._sign_button = QPushButton(self.tr("Sign note…"))
-        self._sign_button.setObjectName("signNoteButton")
-        self._sign_button.setAccessibleName(self.tr("Sign note"))
-        self._sign_button.setToolTip(self.tr("Sign this note; it becomes read-only (Ctrl+Return)"))
+        self._actions = NoteActionsWidget()
+        self._save_label = self._actions.save_label
+        self._sign_button = self._actions.sign_button
         self._sign_button.clicked.connect(self.request_sign)
+        self._amend_button = self._actions.amend_button
+        self._amend_button.clicked.connect(self.request_amend)
 
         top = QHBoxLayout()
         top.addWidget(self._list_label)
         top.addStretch(1)
         top.addWidget(self._new_button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self._save_label, 1)
-        bottom.addWidget(self._sign_button)
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
         column.addWidget(self._notes_list)
         column.addWidget(self._state_label)
-        column.addWidget(self._editor, 1)
-        column.addLayout(bottom)
+        column.addWidget(self._text, 1)
+        column.addWidget(self._actions)
+        column.addWidget(self._history)
 
         self._pages = QStackedWidget()
         self._pages.addWidget(self._placeholder)
@@ -134,7 +131,20 @@ class NoteEditorWidget(QWidget):
 
     @property
     def editor(self) -> QPlainTextEdit:
-        return self._editor
+        """The free-text box (the first box of the note)."""
+        return self._text.free_box
+
+    @property
+    def text_boxes(self) -> SoapEditorWidget:
+        return self._text
+
+    @property
+    def history(self) -> NoteHistoryWidget:
+        return self._history
+
+    def set_me(self, practitioner_reference: str | None) -> None:
+        self._history.set_me(practitioner_reference)
+        self._show_history()
 
     @property
     def appointment_id(self) -> AppointmentId | None:
@@ -157,7 +167,7 @@ class NoteEditorWidget(QWidget):
         self._show_text("", read_only=True)
         self._set_state(self.tr("Loading notes…"))
         self._set_indicator("")
-        self._sign_button.setEnabled(False)
+        self._actions.show_note_kind(editable=False, signed=False)
         self._new_button.setEnabled(False)
         self._initial_pending = True
         self._load_notes()
@@ -167,7 +177,7 @@ class NoteEditorWidget(QWidget):
         if self._appointment_id is None or self._controller.signing:
             return False
         self._open(None)
-        self._editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._text.focus_first()
         return True
 
     def request_sign(self) -> bool:
@@ -179,6 +189,13 @@ class NoteEditorWidget(QWidget):
             return False
         ask_to_sign(self, self._on_sign_confirmed)
         return True
+
+    def request_amend(self) -> bool:
+        """Open the amendment dialog for the signed note on screen. False if there is none."""
+        note = self._shown
+        if self._controller.active or note is None:
+            return False
+        return self._amender.ask(note) is not None
 
     def flush(self) -> None:
         """Hand any unsaved text to the store now (focus-out, closing)."""
@@ -192,16 +209,18 @@ class NoteEditorWidget(QWidget):
             return
         self._loads += 1
         token = self._loads
+        review = self._review
         (
-            self._bridge.store_op(lambda store: store.list_notes(appointment_id))
-            .success(lambda entries: self._on_notes_loaded(token, entries))
+            self._bridge.store_op(lambda store: notes_with_sync(store, review, appointment_id))
+            .success(lambda loaded: self._on_notes_loaded(token, loaded))
             .failure(lambda error: self._on_notes_failed(token, error))
             .run()
         )
 
-    def _on_notes_loaded(self, token: int, entries: list[NoteEntry]) -> None:
+    def _on_notes_loaded(self, token: int, loaded: Loaded) -> None:
         if token != self._loads:
             return
+        entries, self._sync = loaded
         self._entries = sorted(entries, key=lambda entry: entry.note.created_at)
         if self._initial_pending:
             self._initial_pending = False
@@ -249,27 +268,21 @@ class NoteEditorWidget(QWidget):
         if editable:
             self._controller.start(self._appointment_id, note)
         self._show_text("" if note is None else note.text, read_only=not editable)
-        self._set_state(self._state_text(note))
-        self._sign_button.setEnabled(editable)
-        self._set_indicator(self._saved_text(note) if note is not None else "")
+        self._set_state(self._actions.state_text(note))
+        signed = note is not None and note.status is NoteStatus.SIGNED
+        self._actions.show_note_kind(editable=editable, signed=signed)
+        self._set_indicator(self._actions.saved_text(note) if note is not None else "")
         self._fill_list()
-
-    def _state_text(self, note: VisitNote | None) -> str:
-        if note is None:
-            return self.tr("New note — saved automatically as you type")
-        if note.status is NoteStatus.SIGNED:
-            return self.tr("Signed — read only")
-        if note.status is NoteStatus.AMENDED:
-            return self.tr("Replaced by an amendment — read only")
-        return self.tr("Draft — saved automatically as you type")
-
-    def _saved_text(self, note: VisitNote) -> str:
-        if note.status is NoteStatus.DRAFT:
-            return self.tr("Saved {time}").format(time=local_time(note.updated_at, "%H:%M:%S"))
-        return ""
 
     def _fill_list(self) -> None:
         self._notes_list.set_entries(self._entries, self._shown_note_id())
+        self._show_history()
+
+    def _show_history(self) -> None:
+        shown = self._shown_note_id()
+        notes = [entry.note for entry in self._entries]
+        chain = note_chain(notes, shown) if shown is not None else []
+        self._history.show_chain(chain, self._sync, shown)
 
     def _shown_note_id(self) -> NoteId | None:
         if self._controller.active:
@@ -279,40 +292,42 @@ class NoteEditorWidget(QWidget):
     # --- editor plumbing -------------------------------------------------------------
 
     def _current_text(self) -> str:
-        return self._editor.toPlainText()
+        return self._text.text()
 
     def _show_text(self, text: str, *, read_only: bool) -> None:
-        self._setting_text = True
-        try:
-            self._editor.setPlainText(text)
-            self._editor.moveCursor(QTextCursor.MoveOperation.End)  # carry on where it ended
-        finally:
-            self._setting_text = False
-        self._set_read_only(read_only)
-
-    def _set_read_only(self, read_only: bool) -> None:
-        """Read-only text looks different at a glance: the window's grey, not paper white."""
-        self._editor.setReadOnly(read_only)
-        palette = self._editor.palette()
-        source = self.palette()
-        role = QPalette.ColorRole.Window if read_only else QPalette.ColorRole.Base
-        palette.setColor(QPalette.ColorRole.Base, source.color(role))
-        self._editor.setPalette(palette)
+        self._text.set_text(text, read_only=read_only)
 
     def _set_state(self, text: str) -> None:
         self._state_label.setText(text)
         self._state_label.setAccessibleName(text)
 
     def _set_indicator(self, text: str, *, error: bool = False) -> None:
-        self._save_label.setText(text)
-        self._save_label.setStyleSheet(_ERROR_STYLE if error else "")
-        self._save_label.setAccessibleDescription(text)
+        self._actions.set_indicator(text, error=error)
 
     # --- slots -----------------------------------------------------------------------
 
-    def _on_editor_text_changed(self) -> None:
-        if not self._setting_text and not self._editor.isReadOnly():
-            self._controller.changed()
+    def _on_amender_started(self) -> None:
+        self._set_indicator(self.tr("Signing the amendment…"))
+        self._amend_button.setEnabled(False)
+
+    def _on_amender_amended(self, note: VisitNote) -> None:
+        self._amend_button.setEnabled(True)
+        self.sig_note_signed.emit()
+        self.sig_notes_changed.emit()
+        if note.appointment_id != self._appointment_id:
+            return
+        self._shown = note
+        self._open(note)
+        self._load_notes()
+        self._set_indicator(
+            self.tr("Amendment signed {time}").format(
+                time=local_time(note.signed_at or note.updated_at, "%H:%M")
+            )
+        )
+
+    def _on_amender_failed(self, words: str) -> None:
+        self._amend_button.setEnabled(True)
+        self._set_indicator(self.tr("Not amended: {reason}").format(reason=words), error=True)
 
     def _on_notes_list_note_chosen(self, note: VisitNote) -> None:
         if self._controller.signing or note.id == self._shown_note_id():
@@ -348,12 +363,12 @@ class NoteEditorWidget(QWidget):
     def _on_sign_confirmed(self) -> None:
         if not self._controller.active:
             return
-        self._set_read_only(True)
+        self._text.set_read_only(True)
         self._sign_button.setEnabled(False)
         if self._controller.sign():
             self._set_indicator(self.tr("Signing…"))
         else:
-            self._set_read_only(False)
+            self._text.set_read_only(False)
             self._sign_button.setEnabled(True)
 
     def _on_controller_save_started(self) -> None:
@@ -362,7 +377,7 @@ class NoteEditorWidget(QWidget):
     def _on_controller_saved(self, note: VisitNote) -> None:
         if self._shown is None or self._shown.id == note.id:
             self._shown = note
-        self._set_state(self._state_text(note))
+        self._set_state(self._actions.state_text(note))
         self._set_indicator(
             self.tr("Saved {time}").format(time=local_time(note.updated_at, "%H:%M:%S"))
         )
@@ -379,8 +394,8 @@ class NoteEditorWidget(QWidget):
         self.sig_note_signed.emit()
         self._shown = note
         self._show_text(note.text, read_only=True)
-        self._set_state(self._state_text(note))
-        self._sign_button.setEnabled(False)
+        self._set_state(self._actions.state_text(note))
+        self._actions.show_note_kind(editable=False, signed=True)
         self._set_indicator(
             self.tr("Signed {time}").format(
                 time=local_time(note.signed_at or note.updated_at, "%H:%M")
@@ -388,7 +403,7 @@ class NoteEditorWidget(QWidget):
         )
 
     def _on_controller_sign_failed(self, words: str) -> None:
-        self._set_read_only(False)
+        self._text.set_read_only(False)
         self._sign_button.setEnabled(True)
         self._set_indicator(self.tr("Not signed: {reason}").format(reason=words), error=True)
 

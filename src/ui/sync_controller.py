@@ -53,6 +53,10 @@ class SyncController(QObject):
     def reconnected(self) -> None:
         self._ask(SyncTrigger.RECONNECTED)
 
+    def signed_in(self) -> None:
+        """A clinician just signed in: sync now, even if it was paused for the sign-in."""
+        self._ask(SyncTrigger.SIGNED_IN)
+
     def _ask(self, trigger: SyncTrigger) -> None:
         port = self._port
 

@@ -40,6 +40,7 @@ from outpost.store.keychain import SystemKeychain
 from outpost.ui.bridge import Bridge
 from outpost.ui.garbage import MainThreadGarbageCollector
 from outpost.ui.main_window import MainWindow
+from tests.ui.app_stack import AppStack, build_app
 
 R = TypeVar("R")
 
@@ -311,6 +312,33 @@ def make_window(qtbot: QtBot) -> Iterator[WindowFactory]:
     yield make
     for window in windows:
         window.close()
+
+
+AppFactory = Callable[..., AppStack]
+
+
+@pytest.fixture
+def make_app(
+    qtbot: QtBot, profile: Profile, open_session: Callable[..., Session]
+) -> Iterator[AppFactory]:
+    """The whole app on the test's profile, configured for `server_url` (see app_stack)."""
+    made: list[AppStack] = []
+
+    def make(server_url: str, *, idle_lock_minutes: int = 10, autosave_ms: int = 200) -> AppStack:
+        app = build_app(
+            qtbot,
+            open_session(),
+            profile,
+            server_url,
+            idle_lock_minutes=idle_lock_minutes,
+            autosave_ms=autosave_ms,
+        )
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.close()
 
 
 # The offscreen platform plugin warns on every window with size limits; it is not our bug.
