@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import os
 import tempfile
@@ -170,8 +171,10 @@ def _on_runtime(job: Callable[[list[CallBase]], Awaitable[T]], timeout: float) -
         try:
             return future.result()
         except KeyboardInterrupt:
-            if not holder:
+            if not holder or not holder[0].running:  # nobody admitted yet: just leave
                 future.cancel()
+                with contextlib.suppress(concurrent.futures.CancelledError, TimeoutError):
+                    future.result(timeout=10)
                 raise
             _say("Hanging up...")
             runtime.loop.call_soon_threadsafe(holder[0].hang_up)

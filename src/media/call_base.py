@@ -58,6 +58,7 @@ class CallBase(ABC):
         self._welcome: wire.Welcome | None = None
         self._ended: EndReason | None = None
         self._hang_up = asyncio.Event()
+        self.running = False  # `run` has begun: hanging up now ends it with a record
         self.steps = steps
         if steps is not None:
             steps.bind(meter)
@@ -133,6 +134,7 @@ class CallBase(ABC):
     # -- the call loop -----------------------------------------------------------------
 
     async def _run_loop(self) -> CallRecord:
+        self.running = True
         next_sample = time.monotonic()
         try:
             while self._ended is None:

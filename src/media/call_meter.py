@@ -78,6 +78,11 @@ class CallMeter:
         self.ladder_step = step_to
 
     @property
+    def acknowledged(self) -> bool:
+        """The far end has reported receiving our audio and our video (RTCP)."""
+        return self._acknowledged["audio"] and self._acknowledged["video"]
+
+    @property
     def reconnects(self) -> int:
         return sum(
             1 for item in self._renegotiations if item.reason is not RenegotiationReason.FIRST

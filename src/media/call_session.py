@@ -46,7 +46,7 @@ class CallState(enum.Enum):
     WAITING_FOR_PATIENT = "waiting-for-patient"
     PATIENT_WAITING = "patient-waiting"
     CONNECTING_MEDIA = "connecting-media"
-    IN_CALL = "in-call"
+    IN_CALL = "in-call"  # media arrives, and the patient's reports confirm ours arrives
     RECONNECTING = "reconnecting"
     ENDED = "ended"
 
@@ -188,8 +188,10 @@ class CallSession(CallBase):
         reason = self._watch.verdict(peer, self._config.connect_timeout_s)
         if reason is not None:
             await self._renegotiate(reason)
-        elif peer.state is LinkState.CONNECTED and (
-            self._watch.flowing() or not peer.receives_media
+        elif (
+            peer.state is LinkState.CONNECTED
+            and (self._watch.flowing() or not peer.receives_media)
+            and self.meter.acknowledged
         ):
             self._set_state(CallState.IN_CALL)
 

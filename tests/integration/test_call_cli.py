@@ -6,6 +6,7 @@ file holds the documented record. Known failures end in one line and exit 1."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -203,3 +204,45 @@ def test_refusals(clinician: Path, server: RunningServer, args: list[str], messa
     result = run_outpost(clinician, *filled, timeout=60)
     assert result.returncode == 1, result.stdout
     assert result.stderr == message
+
+
+def test_ctrl_c_hangs_up_cleanly_and_still_writes_the_record(
+    clinician: Path, tmp_path: Path
+) -> None:
+    appointment, link = video_visits(clinician)[2]
+    stats = tmp_path / "clinician.json"
+    bot = start_outpost(tmp_path / "patient-home", "patient-bot", "--link", link)
+    call = start_outpost(
+        clinician, "call", "--appointment", appointment, "--synthetic", "--stats-json", str(stats)
+    )
+    try:
+        _stdout_line(bot, "In the waiting room")
+        _stdout_line(call, "In the call.")
+        call.send_signal(signal.SIGINT)
+        call_out, call_err = call.communicate(timeout=30)
+        bot_out, bot_err = bot.communicate(timeout=30)
+    finally:
+        for process in (call, bot):
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert call.returncode == 0, call_out + call_err
+    assert "Hanging up..." in call_out
+    assert json.loads(stats.read_text())["summary"]["ended"] == "hung-up"
+    assert bot.returncode == 0, bot_out + bot_err
+    assert "Call ended (remote-bye)" in bot_out
+
+
+def test_ctrl_c_while_waiting_leaves_at_once(clinician: Path) -> None:
+    appointment, _link = video_visits(clinician)[3]
+    call = start_outpost(clinician, "call", "--appointment", appointment, "--synthetic")
+    try:
+        _stdout_line(call, "Waiting for the patient")
+        call.send_signal(signal.SIGINT)
+        _out, err = call.communicate(timeout=15)
+    finally:
+        if call.poll() is None:
+            call.kill()
+            call.communicate()
+    assert call.returncode == 130
+    assert "Traceback" not in err
