@@ -16,7 +16,7 @@ from datetime import date
 from importlib import resources
 from types import TracebackType
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -85,10 +85,11 @@ def _install_crash_handler(window: MainWindow) -> None:
         window.flush()
         QMessageBox.critical(
             window,
-            window.tr("Outpost hit a problem"),
-            window.tr(
+            QCoreApplication.translate("MainWindow", "Outpost hit a problem"),
+            QCoreApplication.translate(
+                "MainWindow",
                 "Something unexpected went wrong. Your note has been saved on this computer."
-                " If it happens again, send the log file to your IT team."
+                " If it happens again, send the log file to your IT team.",
             ),
         )
 

@@ -192,16 +192,18 @@ class AsyncLoopbackRedirect:
             finally:
                 writer.close()
 
-        server = await asyncio.start_server(serve, sock=self._socket)
+        server: asyncio.Server | None = None
         try:
             async with asyncio.timeout(timeout_s):
+                server = await asyncio.start_server(serve, sock=self._socket)
                 result = await settled
         except TimeoutError:
             raise SyncError(
                 SyncErrorKind.AUTH, "Signing in took too long; start it again."
             ) from None
         finally:
-            server.close()
+            if server is not None:
+                server.close()
             self._socket.close()
         return code_of(result)
 

@@ -14,28 +14,30 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 SIGN_CONFIRMATION = "signConfirmation"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Confirmations", text)
-
-
 def ask_to_sign(parent: QWidget, on_confirmed: Callable[[], None]) -> QMessageBox:
     """ "Sign this note?" with Sign note (the default, so Enter confirms) and Keep editing."""
     box = QMessageBox(
         QMessageBox.Icon.Question,
-        _tr("Sign this note?"),
-        _tr(
+        QCoreApplication.translate("Confirmations", "Sign this note?"),
+        QCoreApplication.translate(
+            "Confirmations",
             "Once signed, this note can no longer be edited. "
-            "Later changes are added as an amendment."
+            "Later changes are added as an amendment.",
         ),
         QMessageBox.StandardButton.NoButton,
         parent,
     )
     box.setObjectName(SIGN_CONFIRMATION)
-    box.setAccessibleName(_tr("Confirm signing"))
-    sign = box.addButton(_tr("Sign note"), QMessageBox.ButtonRole.AcceptRole)
-    sign.setAccessibleName(_tr("Sign note"))
-    keep = box.addButton(_tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
-    keep.setAccessibleName(_tr("Keep editing"))
+    box.setAccessibleName(QCoreApplication.translate("Confirmations", "Confirm signing"))
+    sign = box.addButton(
+        QCoreApplication.translate("Confirmations", "Sign note"), QMessageBox.ButtonRole.AcceptRole
+    )
+    sign.setAccessibleName(QCoreApplication.translate("Confirmations", "Sign note"))
+    keep = box.addButton(
+        QCoreApplication.translate("Confirmations", "Keep editing"),
+        QMessageBox.ButtonRole.RejectRole,
+    )
+    keep.setAccessibleName(QCoreApplication.translate("Confirmations", "Keep editing"))
     box.setDefaultButton(sign)
     box.setEscapeButton(keep)
     box.setWindowModality(Qt.WindowModality.WindowModal)

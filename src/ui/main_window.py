@@ -141,9 +141,7 @@ class MainWindow(QMainWindow):
     def _add_actions(self) -> None:
         menu_bar = self.menuBar()
         menu_bar.setAccessibleName(self.tr("Menu bar"))
-        extension = menu_bar.findChild(QToolButton, "qt_menubar_ext_button")
-        if extension is not None:
-            extension.setAccessibleName(self.tr("More menus"))
+        self._name_menu_overflow()
         note_menu = menu_bar.addMenu(self.tr("&Note"))
         note_menu.setAccessibleName(self.tr("Note menu"))
         day_menu = menu_bar.addMenu(self.tr("&Day"))
@@ -198,6 +196,16 @@ class MainWindow(QMainWindow):
             self.action_sign_out = self._action(
                 account, self.tr("Sign &out…"), [], self._on_sign_out
             )
+
+    def _name_menu_overflow(self) -> None:
+        """Qt's own "more menus" button (and its popup) on a narrow menu bar."""
+        menu_bar = self.menuBar()
+        extension = menu_bar.findChild(QToolButton, "qt_menubar_ext_button")
+        if extension is not None:
+            extension.setAccessibleName(self.tr("More menus"))
+        for menu in menu_bar.findChildren(QMenu):
+            if not menu.accessibleName():
+                menu.setAccessibleName(self.tr("More menus"))
 
     def _action(
         self,
@@ -279,11 +287,13 @@ class MainWindow(QMainWindow):
         for action in self.actions():
             action.setEnabled(opened)
         self.menuBar().setVisible(opened)
+        self._name_menu_overflow()
         if self._review is not None:
             self.sync_button.setEnabled(opened)
         if opened or self._access_page is None:
             self.pages.setCurrentWidget(self.work)
-            self._guard.uncover()
+            if not self._guard.uncover():  # nowhere to go back to: start on the schedule
+                self.schedule.table.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self._access_page.show_state(state)
         self.pages.setCurrentWidget(self._access_page)

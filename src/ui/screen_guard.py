@@ -30,10 +30,11 @@ class ScreenGuard:
         for widget in self._hidden:
             widget.hide()
 
-    def uncover(self) -> None:
-        """Show what `cover` hid and put the focus back where it was."""
+    def uncover(self) -> bool:
+        """Show what `cover` hid and put the focus back where it was; False if there was
+        no focus to give back."""
         if not self.covered:
-            return
+            return False
         self.covered = False
         hidden, self._hidden = self._hidden, []
         for widget in hidden:
@@ -42,3 +43,5 @@ class ScreenGuard:
         focus, self._focus = self._focus, None
         if focus is not None and shiboken6.isValid(focus) and focus.isVisible():
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        return False

@@ -108,37 +108,50 @@ def summary_text(summary: SyncSummary) -> str:
     text = _state_text(summary)
     if summary.clock_skew_s is not None:
         minutes = max(1, round(abs(summary.clock_skew_s) / 60))
-        text += _translate(" · this computer's clock is {n} min off").format(n=minutes)
+        text += QCoreApplication.translate(
+            "SyncController", " · this computer's clock is {n} min off"
+        ).format(n=minutes)
     return text
 
 
 def _state_text(summary: SyncSummary) -> str:
-    tr = _translate
     at = summary.finished_at.astimezone().strftime("%H:%M") if summary.finished_at else ""
     retry = _retry_words(summary.retry_in_s)
     if summary.state is SyncState.SYNCED:
-        return tr("Synced at {time}").format(time=at)
+        return QCoreApplication.translate("SyncController", "Synced at {time}").format(time=at)
     if summary.state is SyncState.ATTENTION:
         count = summary.conflicts + summary.rejected
-        return tr("Synced at {time} · {count} need your attention").format(time=at, count=count)
+        return QCoreApplication.translate(
+            "SyncController", "Synced at {time} · {count} need your attention"
+        ).format(time=at, count=count)
     if summary.state is SyncState.OFFLINE:
-        return tr("Offline: changes are kept on this computer{retry}").format(retry=retry)
+        return QCoreApplication.translate(
+            "SyncController", "Offline: changes are kept on this computer{retry}"
+        ).format(retry=retry)
     if summary.state is SyncState.SERVER_BUSY:
-        return tr("The server is busy: changes are kept{retry}").format(retry=retry)
+        return QCoreApplication.translate(
+            "SyncController", "The server is busy: changes are kept{retry}"
+        ).format(retry=retry)
     if summary.state is SyncState.SIGNED_OUT:
-        return tr("Not signed in: changes are kept on this computer until you sign in")
+        return QCoreApplication.translate(
+            "SyncController", "Not signed in: changes are kept on this computer until you sign in"
+        )
     if summary.state is SyncState.BUSY:
-        return tr("Another Outpost window is syncing this profile")
-    return tr("Sync failed: {detail}{retry}").format(detail=summary.detail, retry=retry)
+        return QCoreApplication.translate(
+            "SyncController", "Another Outpost window is syncing this profile"
+        )
+    return QCoreApplication.translate("SyncController", "Sync failed: {detail}{retry}").format(
+        detail=summary.detail, retry=retry
+    )
 
 
 def _retry_words(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 90:
-        return _translate(" · trying again in {n} s").format(n=max(1, round(seconds)))
-    return _translate(" · trying again in {n} min").format(n=round(seconds / 60))
-
-
-def _translate(text: str) -> str:
-    return QCoreApplication.translate("SyncController", text)
+        return QCoreApplication.translate("SyncController", " · trying again in {n} s").format(
+            n=max(1, round(seconds))
+        )
+    return QCoreApplication.translate("SyncController", " · trying again in {n} min").format(
+        n=round(seconds / 60)
+    )

@@ -1,0 +1,1233 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>AccessPageWidget</name>
+    <message>
+        <source>Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign &amp;out instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign out instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For another clinician: unsent changes stay on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening Outpost…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outpost is locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in to Outpost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in to see today&apos;s schedule and write notes. Your notes are kept encrypted on this computer and sent to the clinic server when it can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the same clinician</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient information is hidden. Outpost locks after {minutes} minutes without use. Sign in again as {who} to carry on where you were: your draft is saved on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your unsent changes are kept on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed out. Nothing was waiting to be sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed out. 1 change is kept on this computer and will be sent after you sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed out. {count} changes are kept on this computer and will be sent after you sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AmendDialog</name>
+    <message>
+        <source>Amend signed note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Correct the note below and say why. The amendment is signed at once and replaces the note; the original stays in the note&apos;s history.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reason for the amendment (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason for the amendment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For example: wrong dose written, corrected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign amendment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say why the note is amended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An amendment cannot be empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The text is unchanged: correct the note first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AppointmentHeaderWidget</name>
+    <message>
+        <source>No appointment selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{time} · {visit_type} · {status} · Born {birth_date} ({age} years)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Confirmations</name>
+    <message>
+        <source>Sign this note?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Once signed, this note can no longer be edited. Later changes are added as an amendment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm signing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep editing</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConflictViewWidget</name>
+    <message>
+        <source>Your change (on this computer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On the server now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server&apos;s version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep &amp;both (recommended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your text becomes a new draft note on the same visit; nothing is lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the &amp;server&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the server&apos;s version; your change stays in the audit record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep &amp;mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send your change again on top of the server&apos;s version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s copy could not be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status: {status}
+Starts: {start}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replaced by an amendment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{state}, changed by you at {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed by you on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s current record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>you (on another computer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{state}, last changed {time} by {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A signed note cannot be overwritten, so “Keep mine” is not offered: keep both, and your text becomes a new draft you can edit and sign.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s status does not allow your change any more, so only the server&apos;s record can be kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every choice is recorded in the audit log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The disk is full. Free up some disk space on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The system keychain is not available. Unlock it or sign in again, then retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The encrypted records on this computer cannot be opened. Restart Outpost; if it happens again, call your IT team.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer took too long to respond. Try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That record is no longer on this computer. Refresh and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The clinic server cannot be reached. Your work is kept on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your session has expired. Sign in again to keep syncing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A camera, microphone or speaker is in use by another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something went wrong. Try again; if it keeps happening, call your IT team.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Check the connection and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server had a problem. Try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user name or password was not accepted. Check them and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Outpost hit a problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong. Your note has been saved on this computer. If it happens again, send the log file to your IT team.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outpost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schedule and notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking changes waiting to sync…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status bar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not synced yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection to the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync details…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the sync panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile: {profile}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Menu bar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>More menus</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Day menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sign note…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Amend signed note…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Previous day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>N&amp;ext day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync &amp;now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync &amp;panel and conflicts…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Lock now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign &amp;out…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync status unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an appointment first, then start a note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing waiting to sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All changes synced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 change waiting to sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} changes waiting to sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} need attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NoteActionsWidget</name>
+    <message>
+        <source>Save status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign note…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign this note; it becomes read-only (Ctrl+Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amend…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amend signed note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Correct a signed note with a reason; the original is kept (Ctrl+Shift+A)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New note — saved automatically as you type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed — read only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replaced by an amendment — read only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft — saved automatically as you type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NoteDraftController</name>
+    <message>
+        <source>Type the note before signing it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NoteEditorWidget</name>
+    <message>
+        <source>Select an appointment to see and write its notes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes for this visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a new note for this visit (Ctrl+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading notes…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the note before signing it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft — not saved yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes could not be loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason} Select the appointment again to retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing the amendment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amendment signed {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not amended: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening note…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note could not be opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: {reason} Your text is kept here and will be saved again automatically.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not signed: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NoteHistoryWidget</name>
+    <message>
+        <source>History of this note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reason: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amendment {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Original note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saved {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signed {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>by you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>by {author}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conflict: the server has another version (see Sync panel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs attention: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs attention (see Sync panel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting to send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NoteListWidget</name>
+    <message>
+        <source>Notes for this visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved on this computer — waiting to sync (1 change)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved on this computer — waiting to sync ({count} changes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{status} · {time} · {sync}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleModel</name>
+    <message>
+        <source>Proposed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arrived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checked in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waitlist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{start}–{end}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{time}, {patient}, {reason}, {visit_type}, {status}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visit type</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SchedulePanelWidget</name>
+    <message>
+        <source>◀ Previous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Appointments of the day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select all appointments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No appointments on this day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the schedule…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try loading the schedule again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{action} ({keys})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 appointment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} appointments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today, {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The schedule could not be loaded. {reason} Then press Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignInWidget</name>
+    <message>
+        <source>Server: {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in with your &amp;browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opens the clinic&apos;s sign-in page in your web browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Or sign in here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;User name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish signing in in your web browser, then come back here. If no browser opened, copy this address into one:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Try again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking how this server signs you in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server offers no way of signing in that Outpost knows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening your browser…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type your user name and password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing in was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SoapEditorWidget</name>
+    <message>
+        <source>Note (&amp;free text)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;ubjective — what the patient reports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O&amp;bjective — what you observe and measure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assess&amp;ment — your clinical impression</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;lan — treatment, prescriptions, follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subjective</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Objective</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the visit note here. It is saved on this computer as you type.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source> · this computer&apos;s clock is {n} min off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synced at {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synced at {time} · {count} need your attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline: changes are kept on this computer{retry}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server is busy: changes are kept{retry}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not signed in: changes are kept on this computer until you sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another Outpost window is syncing this profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync failed: {detail}{retry}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · trying again in {n} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · trying again in {n} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanelDialog</name>
+    <message>
+        <source>Sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanelWidget</name>
+    <message>
+        <source>Sync &amp;now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send and fetch changes now (F5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting to send:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Oldest waiting change:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last successful sync:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs your &amp;attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changes that need your attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The refused change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing needs your attention.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{age} ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{time} (server time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs your &amp;attention ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conflict · {noun} · {time} · {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refused · {what} · {time} · {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server refused this change: “{message}”. It is kept on this computer and not sent again by itself; if the message does not say what to do, tell your IT team.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncWords</name>
+    <message>
+        <source>less than a minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{d} days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not checked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline: your work is kept on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Online, but the server is busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another Outpost window is syncing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last sync failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note amended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Appointment status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept both: your text is now a new draft note on the same visit and will be sent; the note shows the server&apos;s version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s version is shown; your change is kept in the audit record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server already has your change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your change will be sent again on top of the server&apos;s version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>

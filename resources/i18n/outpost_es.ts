@@ -1,0 +1,1234 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es" sourcelanguage="en">
+<context>
+    <name>AccessPageWidget</name>
+    <message>
+        <source>Sign in</source>
+        <translation>Iniciar sesión</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out instead</source>
+        <translation>&amp;Cerrar sesión en su lugar</translation>
+    </message>
+    <message>
+        <source>Sign out instead</source>
+        <translation>Cerrar sesión en su lugar</translation>
+    </message>
+    <message>
+        <source>For another clinician: unsent changes stay on this computer</source>
+        <translation>Para otro profesional: los cambios no enviados se quedan en este ordenador</translation>
+    </message>
+    <message>
+        <source>Opening Outpost…</source>
+        <translation>Abriendo Outpost…</translation>
+    </message>
+    <message>
+        <source>Outpost is locked</source>
+        <translation>Outpost está bloqueado</translation>
+    </message>
+    <message>
+        <source>Sign in to Outpost</source>
+        <translation>Iniciar sesión en Outpost</translation>
+    </message>
+    <message>
+        <source>Sign in to see today&apos;s schedule and write notes. Your notes are kept encrypted on this computer and sent to the clinic server when it can be reached.</source>
+        <translation>Inicie sesión para ver la agenda de hoy y escribir notas. Sus notas se guardan cifradas en este ordenador y se envían al servidor de la clínica cuando hay conexión.</translation>
+    </message>
+    <message>
+        <source>the same clinician</source>
+        <translation>el mismo profesional</translation>
+    </message>
+    <message>
+        <source>Patient information is hidden. Outpost locks after {minutes} minutes without use. Sign in again as {who} to carry on where you were: your draft is saved on this computer.</source>
+        <translation>La información de los pacientes está oculta. Outpost se bloquea tras {minutes} minutos sin uso. Vuelva a iniciar sesión como {who} para seguir donde estaba: su borrador está guardado en este ordenador.</translation>
+    </message>
+    <message>
+        <source>Your unsent changes are kept on this computer.</source>
+        <translation>Sus cambios no enviados se guardan en este ordenador.</translation>
+    </message>
+    <message>
+        <source>Signed out. Nothing was waiting to be sent.</source>
+        <translation>Sesión cerrada. No había nada pendiente de enviar.</translation>
+    </message>
+    <message>
+        <source>Signed out. 1 change is kept on this computer and will be sent after you sign in again.</source>
+        <translation>Sesión cerrada. 1 cambio se guarda en este ordenador y se enviará cuando vuelva a iniciar sesión.</translation>
+    </message>
+    <message>
+        <source>Signed out. {count} changes are kept on this computer and will be sent after you sign in again.</source>
+        <translation>Sesión cerrada. {count} cambios se guardan en este ordenador y se enviarán cuando vuelva a iniciar sesión.</translation>
+    </message>
+</context>
+<context>
+    <name>AmendDialog</name>
+    <message>
+        <source>Amend signed note</source>
+        <translation>Enmendar nota firmada</translation>
+    </message>
+    <message>
+        <source>Correct the note below and say why. The amendment is signed at once and replaces the note; the original stays in the note&apos;s history.</source>
+        <translation>Corrija la nota y explique por qué. La enmienda se firma al momento y sustituye a la nota; la original queda en el historial de la nota.</translation>
+    </message>
+    <message>
+        <source>&amp;Reason for the amendment (required)</source>
+        <translation>&amp;Motivo de la enmienda (obligatorio)</translation>
+    </message>
+    <message>
+        <source>Reason for the amendment</source>
+        <translation>Motivo de la enmienda</translation>
+    </message>
+    <message>
+        <source>For example: wrong dose written, corrected</source>
+        <translation>Por ejemplo: dosis mal escrita, corregida</translation>
+    </message>
+    <message>
+        <source>Sign amendment</source>
+        <translation>Firmar enmienda</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Say why the note is amended.</source>
+        <translation>Indique por qué se enmienda la nota.</translation>
+    </message>
+    <message>
+        <source>An amendment cannot be empty.</source>
+        <translation>Una enmienda no puede estar vacía.</translation>
+    </message>
+    <message>
+        <source>The text is unchanged: correct the note first.</source>
+        <translation>El texto no ha cambiado: corrija primero la nota.</translation>
+    </message>
+</context>
+<context>
+    <name>AppointmentHeaderWidget</name>
+    <message>
+        <source>No appointment selected</source>
+        <translation>Ninguna cita seleccionada</translation>
+    </message>
+    <message>
+        <source>{time} · {visit_type} · {status} · Born {birth_date} ({age} years)</source>
+        <translation>{time} · {visit_type} · {status} · Nació el {birth_date} ({age} años)</translation>
+    </message>
+    <message>
+        <source>Reason: {reason}</source>
+        <translation>Motivo: {reason}</translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation>no indicado</translation>
+    </message>
+</context>
+<context>
+    <name>Confirmations</name>
+    <message>
+        <source>Sign this note?</source>
+        <translation>¿Firmar esta nota?</translation>
+    </message>
+    <message>
+        <source>Once signed, this note can no longer be edited. Later changes are added as an amendment.</source>
+        <translation>Una vez firmada, esta nota ya no se puede editar. Los cambios posteriores se añaden como una enmienda.</translation>
+    </message>
+    <message>
+        <source>Confirm signing</source>
+        <translation>Confirmar la firma</translation>
+    </message>
+    <message>
+        <source>Sign note</source>
+        <translation>Firmar nota</translation>
+    </message>
+    <message>
+        <source>Keep editing</source>
+        <translation>Seguir editando</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictViewWidget</name>
+    <message>
+        <source>Your change (on this computer)</source>
+        <translation>Su cambio (en este ordenador)</translation>
+    </message>
+    <message>
+        <source>On the server now</source>
+        <translation>En el servidor ahora</translation>
+    </message>
+    <message>
+        <source>Your change</source>
+        <translation>Su cambio</translation>
+    </message>
+    <message>
+        <source>Server&apos;s version</source>
+        <translation>Versión del servidor</translation>
+    </message>
+    <message>
+        <source>Keep &amp;both (recommended)</source>
+        <translation>Conservar &amp;ambas (recomendado)</translation>
+    </message>
+    <message>
+        <source>Your text becomes a new draft note on the same visit; nothing is lost</source>
+        <translation>Su texto pasa a ser un borrador nuevo en la misma visita; no se pierde nada</translation>
+    </message>
+    <message>
+        <source>Keep the &amp;server&apos;s</source>
+        <translation>Conservar la del &amp;servidor</translation>
+    </message>
+    <message>
+        <source>Show the server&apos;s version; your change stays in the audit record</source>
+        <translation>Mostrar la versión del servidor; su cambio queda en el registro de auditoría</translation>
+    </message>
+    <message>
+        <source>Keep &amp;mine</source>
+        <translation>Conservar la &amp;mía</translation>
+    </message>
+    <message>
+        <source>Send your change again on top of the server&apos;s version</source>
+        <translation>Volver a enviar su cambio sobre la versión del servidor</translation>
+    </message>
+    <message>
+        <source>The server&apos;s copy could not be read.</source>
+        <translation>No se pudo leer la copia del servidor.</translation>
+    </message>
+    <message>
+        <source>Status: {status}
+Starts: {start}</source>
+        <translation>Estado: {status}
+Empieza: {start}</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>borrador</translation>
+    </message>
+    <message>
+        <source>signed</source>
+        <translation>firmada</translation>
+    </message>
+    <message>
+        <source>replaced by an amendment</source>
+        <translation>sustituida por una enmienda</translation>
+    </message>
+    <message>
+        <source>{state}, changed by you at {time}</source>
+        <translation>{state}, cambiado por usted el {time}</translation>
+    </message>
+    <message>
+        <source>Changed by you on this computer</source>
+        <translation>Cambiado por usted en este ordenador</translation>
+    </message>
+    <message>
+        <source>The server&apos;s current record</source>
+        <translation>El registro actual del servidor</translation>
+    </message>
+    <message>
+        <source>you (on another computer)</source>
+        <translation>usted (en otro ordenador)</translation>
+    </message>
+    <message>
+        <source>{state}, last changed {time} by {who}</source>
+        <translation>{state}, último cambio el {time} por {who}</translation>
+    </message>
+    <message>
+        <source>A signed note cannot be overwritten, so “Keep mine” is not offered: keep both, and your text becomes a new draft you can edit and sign.</source>
+        <translation>Una nota firmada no se puede sobrescribir, por eso no se ofrece «Conservar la mía»: conserve ambas y su texto pasará a ser un borrador nuevo que podrá editar y firmar.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s status does not allow your change any more, so only the server&apos;s record can be kept.</source>
+        <translation>El estado en el servidor ya no permite su cambio, así que solo se puede conservar el registro del servidor.</translation>
+    </message>
+    <message>
+        <source>Every choice is recorded in the audit log.</source>
+        <translation>Cada elección queda registrada en el registro de auditoría.</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The disk is full. Free up some disk space on this computer.</source>
+        <translation>El disco está lleno. Libere espacio en este ordenador.</translation>
+    </message>
+    <message>
+        <source>The system keychain is not available. Unlock it or sign in again, then retry.</source>
+        <translation>El llavero del sistema no está disponible. Desbloquéelo o vuelva a iniciar sesión y reintente.</translation>
+    </message>
+    <message>
+        <source>The encrypted records on this computer cannot be opened. Restart Outpost; if it happens again, call your IT team.</source>
+        <translation>No se pueden abrir los registros cifrados de este ordenador. Reinicie Outpost; si vuelve a ocurrir, llame a su equipo de informática.</translation>
+    </message>
+    <message>
+        <source>This computer took too long to respond. Try again in a moment.</source>
+        <translation>Este ordenador tardó demasiado en responder. Inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <source>That record is no longer on this computer. Refresh and try again.</source>
+        <translation>Ese registro ya no está en este ordenador. Actualice e inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <source>The clinic server cannot be reached. Your work is kept on this computer.</source>
+        <translation>No se puede contactar con el servidor de la clínica. Su trabajo se guarda en este ordenador.</translation>
+    </message>
+    <message>
+        <source>Your session has expired. Sign in again to keep syncing.</source>
+        <translation>Su sesión ha caducado. Vuelva a iniciar sesión para seguir sincronizando.</translation>
+    </message>
+    <message>
+        <source>A camera, microphone or speaker is in use by another program.</source>
+        <translation>Otro programa está usando una cámara, un micrófono o un altavoz.</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Try again; if it keeps happening, call your IT team.</source>
+        <translation>Algo salió mal. Inténtelo de nuevo; si sigue ocurriendo, llame a su equipo de informática.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Check the connection and try again.</source>
+        <translation>No se puede contactar con el servidor. Compruebe la conexión e inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <source>The server had a problem. Try again in a moment.</source>
+        <translation>El servidor tuvo un problema. Inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <source>The user name or password was not accepted. Check them and try again.</source>
+        <translation>No se aceptó el usuario o la contraseña. Compruébelos e inténtelo de nuevo.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Outpost hit a problem</source>
+        <translation>Outpost tuvo un problema</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong. Your note has been saved on this computer. If it happens again, send the log file to your IT team.</source>
+        <translation>Algo inesperado salió mal. Su nota se ha guardado en este ordenador. Si vuelve a ocurrir, envíe el archivo de registro a su equipo de informática.</translation>
+    </message>
+    <message>
+        <source>Outpost</source>
+        <translation>Outpost</translation>
+    </message>
+    <message>
+        <source>Schedule and notes</source>
+        <translation>Agenda y notas</translation>
+    </message>
+    <message>
+        <source>Checking changes waiting to sync…</source>
+        <translation>Comprobando los cambios pendientes de sincronizar…</translation>
+    </message>
+    <message>
+        <source>Sync status</source>
+        <translation>Estado de la sincronización</translation>
+    </message>
+    <message>
+        <source>Status bar</source>
+        <translation>Barra de estado</translation>
+    </message>
+    <message>
+        <source>Not synced yet</source>
+        <translation>Aún sin sincronizar</translation>
+    </message>
+    <message>
+        <source>Connection to the server</source>
+        <translation>Conexión con el servidor</translation>
+    </message>
+    <message>
+        <source>Sync details…</source>
+        <translation>Detalles de sincronización…</translation>
+    </message>
+    <message>
+        <source>Open the sync panel</source>
+        <translation>Abrir el panel de sincronización</translation>
+    </message>
+    <message>
+        <source>Profile: {profile}</source>
+        <translation>Perfil: {profile}</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Perfil</translation>
+    </message>
+    <message>
+        <source>Menu bar</source>
+        <translation>Barra de menús</translation>
+    </message>
+    <message>
+        <source>More menus</source>
+        <translation>Más menús</translation>
+    </message>
+    <message>
+        <source>&amp;Note</source>
+        <translation>&amp;Nota</translation>
+    </message>
+    <message>
+        <source>Note menu</source>
+        <translation>Menú Nota</translation>
+    </message>
+    <message>
+        <source>&amp;Day</source>
+        <translation>&amp;Día</translation>
+    </message>
+    <message>
+        <source>Day menu</source>
+        <translation>Menú Día</translation>
+    </message>
+    <message>
+        <source>&amp;New note</source>
+        <translation>&amp;Nueva nota</translation>
+    </message>
+    <message>
+        <source>&amp;Sign note…</source>
+        <translation>&amp;Firmar nota…</translation>
+    </message>
+    <message>
+        <source>&amp;Amend signed note…</source>
+        <translation>&amp;Enmendar nota firmada…</translation>
+    </message>
+    <message>
+        <source>&amp;Previous day</source>
+        <translation>Día &amp;anterior</translation>
+    </message>
+    <message>
+        <source>N&amp;ext day</source>
+        <translation>Día &amp;siguiente</translation>
+    </message>
+    <message>
+        <source>&amp;Today</source>
+        <translation>&amp;Hoy</translation>
+    </message>
+    <message>
+        <source>&amp;Sync</source>
+        <translation>&amp;Sincronizar</translation>
+    </message>
+    <message>
+        <source>Sync menu</source>
+        <translation>Menú Sincronizar</translation>
+    </message>
+    <message>
+        <source>Sync &amp;now</source>
+        <translation>Sincronizar &amp;ahora</translation>
+    </message>
+    <message>
+        <source>Sync &amp;panel and conflicts…</source>
+        <translation>&amp;Panel de sincronización y conflictos…</translation>
+    </message>
+    <message>
+        <source>&amp;Account</source>
+        <translation>&amp;Cuenta</translation>
+    </message>
+    <message>
+        <source>Account menu</source>
+        <translation>Menú Cuenta</translation>
+    </message>
+    <message>
+        <source>&amp;Lock now</source>
+        <translation>&amp;Bloquear ahora</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out…</source>
+        <translation>Cerrar &amp;sesión…</translation>
+    </message>
+    <message>
+        <source>Sync status unknown</source>
+        <translation>Estado de la sincronización desconocido</translation>
+    </message>
+    <message>
+        <source>Select an appointment first, then start a note.</source>
+        <translation>Seleccione primero una cita y después empiece una nota.</translation>
+    </message>
+    <message>
+        <source>Nothing waiting to sync</source>
+        <translation>Nada pendiente de sincronizar</translation>
+    </message>
+    <message>
+        <source>All changes synced</source>
+        <translation>Todos los cambios sincronizados</translation>
+    </message>
+    <message>
+        <source>1 change waiting to sync</source>
+        <translation>1 cambio pendiente de sincronizar</translation>
+    </message>
+    <message>
+        <source>{count} changes waiting to sync</source>
+        <translation>{count} cambios pendientes de sincronizar</translation>
+    </message>
+    <message>
+        <source>{count} need attention</source>
+        <translation>{count} requieren atención</translation>
+    </message>
+</context>
+<context>
+    <name>NoteActionsWidget</name>
+    <message>
+        <source>Save status</source>
+        <translation>Estado del guardado</translation>
+    </message>
+    <message>
+        <source>Sign note…</source>
+        <translation>Firmar nota…</translation>
+    </message>
+    <message>
+        <source>Sign note</source>
+        <translation>Firmar nota</translation>
+    </message>
+    <message>
+        <source>Sign this note; it becomes read-only (Ctrl+Return)</source>
+        <translation>Firmar esta nota; pasa a ser de solo lectura (Ctrl+Intro)</translation>
+    </message>
+    <message>
+        <source>Amend…</source>
+        <translation>Enmendar…</translation>
+    </message>
+    <message>
+        <source>Amend signed note</source>
+        <translation>Enmendar nota firmada</translation>
+    </message>
+    <message>
+        <source>Correct a signed note with a reason; the original is kept (Ctrl+Shift+A)</source>
+        <translation>Corregir una nota firmada indicando el motivo; se conserva la original (Ctrl+Mayús+A)</translation>
+    </message>
+    <message>
+        <source>New note — saved automatically as you type</source>
+        <translation>Nota nueva: se guarda automáticamente mientras escribe</translation>
+    </message>
+    <message>
+        <source>Signed — read only</source>
+        <translation>Firmada: solo lectura</translation>
+    </message>
+    <message>
+        <source>Replaced by an amendment — read only</source>
+        <translation>Sustituida por una enmienda: solo lectura</translation>
+    </message>
+    <message>
+        <source>Draft — saved automatically as you type</source>
+        <translation>Borrador: se guarda automáticamente mientras escribe</translation>
+    </message>
+    <message>
+        <source>Saved {time}</source>
+        <translation>Guardado a las {time}</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDraftController</name>
+    <message>
+        <source>Type the note before signing it.</source>
+        <translation>Escriba la nota antes de firmarla.</translation>
+    </message>
+</context>
+<context>
+    <name>NoteEditorWidget</name>
+    <message>
+        <source>Select an appointment to see and write its notes.</source>
+        <translation>Seleccione una cita para ver y escribir sus notas.</translation>
+    </message>
+    <message>
+        <source>Notes for this visit</source>
+        <translation>Notas de esta visita</translation>
+    </message>
+    <message>
+        <source>New note</source>
+        <translation>Nueva nota</translation>
+    </message>
+    <message>
+        <source>Start a new note for this visit (Ctrl+N)</source>
+        <translation>Empezar una nota nueva para esta visita (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Loading notes…</source>
+        <translation>Cargando notas…</translation>
+    </message>
+    <message>
+        <source>Type the note before signing it.</source>
+        <translation>Escriba la nota antes de firmarla.</translation>
+    </message>
+    <message>
+        <source>Draft — not saved yet</source>
+        <translation>Borrador: aún no guardado</translation>
+    </message>
+    <message>
+        <source>Notes could not be loaded</source>
+        <translation>No se pudieron cargar las notas</translation>
+    </message>
+    <message>
+        <source>{reason} Select the appointment again to retry.</source>
+        <translation>{reason} Vuelva a seleccionar la cita para reintentar.</translation>
+    </message>
+    <message>
+        <source>Signing the amendment…</source>
+        <translation>Firmando la enmienda…</translation>
+    </message>
+    <message>
+        <source>Amendment signed {time}</source>
+        <translation>Enmienda firmada a las {time}</translation>
+    </message>
+    <message>
+        <source>Not amended: {reason}</source>
+        <translation>No enmendada: {reason}</translation>
+    </message>
+    <message>
+        <source>Opening note…</source>
+        <translation>Abriendo la nota…</translation>
+    </message>
+    <message>
+        <source>Note could not be opened</source>
+        <translation>No se pudo abrir la nota</translation>
+    </message>
+    <message>
+        <source>Signing…</source>
+        <translation>Firmando…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>Saved {time}</source>
+        <translation>Guardado a las {time}</translation>
+    </message>
+    <message>
+        <source>Not saved: {reason} Your text is kept here and will be saved again automatically.</source>
+        <translation>No guardado: {reason} Su texto se conserva aquí y se volverá a guardar automáticamente.</translation>
+    </message>
+    <message>
+        <source>Signed {time}</source>
+        <translation>Firmada a las {time}</translation>
+    </message>
+    <message>
+        <source>Not signed: {reason}</source>
+        <translation>No firmada: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>NoteHistoryWidget</name>
+    <message>
+        <source>History of this note</source>
+        <translation>Historial de esta nota</translation>
+    </message>
+    <message>
+        <source>reason: {reason}</source>
+        <translation>motivo: {reason}</translation>
+    </message>
+    <message>
+        <source>Amendment {number}</source>
+        <translation>Enmienda {number}</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Borrador</translation>
+    </message>
+    <message>
+        <source>Original note</source>
+        <translation>Nota original</translation>
+    </message>
+    <message>
+        <source>saved {time}</source>
+        <translation>guardado a las {time}</translation>
+    </message>
+    <message>
+        <source>signed {time}</source>
+        <translation>firmada el {time}</translation>
+    </message>
+    <message>
+        <source>by you</source>
+        <translation>por usted</translation>
+    </message>
+    <message>
+        <source>by {author}</source>
+        <translation>por {author}</translation>
+    </message>
+    <message>
+        <source>Conflict: the server has another version (see Sync panel)</source>
+        <translation>Conflicto: el servidor tiene otra versión (vea el panel de sincronización)</translation>
+    </message>
+    <message>
+        <source>Needs attention: {message}</source>
+        <translation>Requiere atención: {message}</translation>
+    </message>
+    <message>
+        <source>Needs attention (see Sync panel)</source>
+        <translation>Requiere atención (vea el panel de sincronización)</translation>
+    </message>
+    <message>
+        <source>Waiting to send</source>
+        <translation>Pendiente de enviar</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Enviado</translation>
+    </message>
+</context>
+<context>
+    <name>NoteListWidget</name>
+    <message>
+        <source>Notes for this visit</source>
+        <translation>Notas de esta visita</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Borrador</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>Firmada</translation>
+    </message>
+    <message>
+        <source>Amended</source>
+        <translation>Enmendada</translation>
+    </message>
+    <message>
+        <source>Saved on this computer — waiting to sync (1 change)</source>
+        <translation>Guardado en este ordenador: pendiente de sincronizar (1 cambio)</translation>
+    </message>
+    <message>
+        <source>Saved on this computer — waiting to sync ({count} changes)</source>
+        <translation>Guardado en este ordenador: pendiente de sincronizar ({count} cambios)</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>Sincronizada</translation>
+    </message>
+    <message>
+        <source>{status} · {time} · {sync}</source>
+        <translation>{status} · {time} · {sync}</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleModel</name>
+    <message>
+        <source>Proposed</source>
+        <translation>Propuesta</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Pendiente</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>Reservada</translation>
+    </message>
+    <message>
+        <source>Arrived</source>
+        <translation>Llegó</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Completada</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelada</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>No se presentó</translation>
+    </message>
+    <message>
+        <source>Entered in error</source>
+        <translation>Introducida por error</translation>
+    </message>
+    <message>
+        <source>Checked in</source>
+        <translation>Registrada</translation>
+    </message>
+    <message>
+        <source>Waitlist</source>
+        <translation>Lista de espera</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>Vídeo</translation>
+    </message>
+    <message>
+        <source>In person</source>
+        <translation>Presencial</translation>
+    </message>
+    <message>
+        <source>{start}–{end}</source>
+        <translation>{start}–{end}</translation>
+    </message>
+    <message>
+        <source>{time}, {patient}, {reason}, {visit_type}, {status}</source>
+        <translation>{time}, {patient}, {reason}, {visit_type}, {status}</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>sin motivo indicado</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Paciente</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Visit type</source>
+        <translation>Tipo de visita</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulePanelWidget</name>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ Anterior</translation>
+    </message>
+    <message>
+        <source>Previous day</source>
+        <translation>Día anterior</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hoy</translation>
+    </message>
+    <message>
+        <source>Go to today</source>
+        <translation>Ir a hoy</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>Siguiente ▶</translation>
+    </message>
+    <message>
+        <source>Next day</source>
+        <translation>Día siguiente</translation>
+    </message>
+    <message>
+        <source>Appointments of the day</source>
+        <translation>Citas del día</translation>
+    </message>
+    <message>
+        <source>Row numbers</source>
+        <translation>Números de fila</translation>
+    </message>
+    <message>
+        <source>Select all appointments</source>
+        <translation>Seleccionar todas las citas</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>Columnas</translation>
+    </message>
+    <message>
+        <source>No appointments on this day.</source>
+        <translation>No hay citas este día.</translation>
+    </message>
+    <message>
+        <source>Loading the schedule…</source>
+        <translation>Cargando la agenda…</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Reintentar</translation>
+    </message>
+    <message>
+        <source>Try loading the schedule again</source>
+        <translation>Volver a cargar la agenda</translation>
+    </message>
+    <message>
+        <source>{action} ({keys})</source>
+        <translation>{action} ({keys})</translation>
+    </message>
+    <message>
+        <source>1 appointment</source>
+        <translation>1 cita</translation>
+    </message>
+    <message>
+        <source>{count} appointments</source>
+        <translation>{count} citas</translation>
+    </message>
+    <message>
+        <source>Today, {date}</source>
+        <translation>Hoy, {date}</translation>
+    </message>
+    <message>
+        <source>The schedule could not be loaded. {reason} Then press Try again.</source>
+        <translation>No se pudo cargar la agenda. {reason} Después pulse Reintentar.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInWidget</name>
+    <message>
+        <source>Server: {url}</source>
+        <translation>Servidor: {url}</translation>
+    </message>
+    <message>
+        <source>Sign in with your &amp;browser</source>
+        <translation>Iniciar sesión con su &amp;navegador</translation>
+    </message>
+    <message>
+        <source>Opens the clinic&apos;s sign-in page in your web browser</source>
+        <translation>Abre la página de inicio de sesión de la clínica en su navegador</translation>
+    </message>
+    <message>
+        <source>Or sign in here</source>
+        <translation>O inicie sesión aquí</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Usuario</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Contraseña</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>&amp;Iniciar sesión</translation>
+    </message>
+    <message>
+        <source>&amp;User name</source>
+        <translation>&amp;Usuario</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>&amp;Contraseña</translation>
+    </message>
+    <message>
+        <source>Finish signing in in your web browser, then come back here. If no browser opened, copy this address into one:</source>
+        <translation>Termine de iniciar sesión en su navegador y vuelva aquí. Si no se abrió ningún navegador, copie esta dirección en uno:</translation>
+    </message>
+    <message>
+        <source>Sign-in address</source>
+        <translation>Dirección de inicio de sesión</translation>
+    </message>
+    <message>
+        <source>&amp;Copy address</source>
+        <translation>&amp;Copiar dirección</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>&amp;Try again</source>
+        <translation>&amp;Reintentar</translation>
+    </message>
+    <message>
+        <source>Checking how this server signs you in…</source>
+        <translation>Comprobando cómo se inicia sesión en este servidor…</translation>
+    </message>
+    <message>
+        <source>This server offers no way of signing in that Outpost knows.</source>
+        <translation>Este servidor no ofrece ninguna forma de iniciar sesión que Outpost conozca.</translation>
+    </message>
+    <message>
+        <source>Opening your browser…</source>
+        <translation>Abriendo su navegador…</translation>
+    </message>
+    <message>
+        <source>Type your user name and password.</source>
+        <translation>Escriba su usuario y contraseña.</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>Iniciando sesión…</translation>
+    </message>
+    <message>
+        <source>Address copied.</source>
+        <translation>Dirección copiada.</translation>
+    </message>
+    <message>
+        <source>Signing in was cancelled.</source>
+        <translation>Se canceló el inicio de sesión.</translation>
+    </message>
+</context>
+<context>
+    <name>SoapEditorWidget</name>
+    <message>
+        <source>Note (&amp;free text)</source>
+        <translation>Nota (&amp;texto libre)</translation>
+    </message>
+    <message>
+        <source>S&amp;ubjective — what the patient reports</source>
+        <translation>S&amp;ubjetivo: lo que cuenta el paciente</translation>
+    </message>
+    <message>
+        <source>O&amp;bjective — what you observe and measure</source>
+        <translation>O&amp;bjetivo: lo que observa y mide</translation>
+    </message>
+    <message>
+        <source>Assess&amp;ment — your clinical impression</source>
+        <translation>E&amp;valuación: su impresión clínica</translation>
+    </message>
+    <message>
+        <source>P&amp;lan — treatment, prescriptions, follow-up</source>
+        <translation>P&amp;lan: tratamiento, recetas, seguimiento</translation>
+    </message>
+    <message>
+        <source>Note text</source>
+        <translation>Texto de la nota</translation>
+    </message>
+    <message>
+        <source>Subjective</source>
+        <translation>Subjetivo</translation>
+    </message>
+    <message>
+        <source>Objective</source>
+        <translation>Objetivo</translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation>Evaluación</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <source>Type the visit note here. It is saved on this computer as you type.</source>
+        <translation>Escriba aquí la nota de la visita. Se guarda en este ordenador mientras escribe.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source> · this computer&apos;s clock is {n} min off</source>
+        <translation> · el reloj de este ordenador tiene {n} min de diferencia</translation>
+    </message>
+    <message>
+        <source>Synced at {time}</source>
+        <translation>Sincronizado a las {time}</translation>
+    </message>
+    <message>
+        <source>Synced at {time} · {count} need your attention</source>
+        <translation>Sincronizado a las {time} · {count} requieren su atención</translation>
+    </message>
+    <message>
+        <source>Offline: changes are kept on this computer{retry}</source>
+        <translation>Sin conexión: los cambios se guardan en este ordenador{retry}</translation>
+    </message>
+    <message>
+        <source>The server is busy: changes are kept{retry}</source>
+        <translation>El servidor está ocupado: los cambios se guardan{retry}</translation>
+    </message>
+    <message>
+        <source>Not signed in: changes are kept on this computer until you sign in</source>
+        <translation>Sin sesión iniciada: los cambios se guardan en este ordenador hasta que inicie sesión</translation>
+    </message>
+    <message>
+        <source>Another Outpost window is syncing this profile</source>
+        <translation>Otra ventana de Outpost está sincronizando este perfil</translation>
+    </message>
+    <message>
+        <source>Sync failed: {detail}{retry}</source>
+        <translation>La sincronización falló: {detail}{retry}</translation>
+    </message>
+    <message>
+        <source> · trying again in {n} s</source>
+        <translation> · se reintentará en {n} s</translation>
+    </message>
+    <message>
+        <source> · trying again in {n} min</source>
+        <translation> · se reintentará en {n} min</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanelDialog</name>
+    <message>
+        <source>Sync</source>
+        <translation>Sincronización</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanelWidget</name>
+    <message>
+        <source>Sync &amp;now</source>
+        <translation>Sincronizar &amp;ahora</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Sincronizar ahora</translation>
+    </message>
+    <message>
+        <source>Send and fetch changes now (F5)</source>
+        <translation>Enviar y recibir cambios ahora (F5)</translation>
+    </message>
+    <message>
+        <source>Connection:</source>
+        <translation>Conexión:</translation>
+    </message>
+    <message>
+        <source>Waiting to send:</source>
+        <translation>Pendiente de enviar:</translation>
+    </message>
+    <message>
+        <source>Oldest waiting change:</source>
+        <translation>Cambio pendiente más antiguo:</translation>
+    </message>
+    <message>
+        <source>Last successful sync:</source>
+        <translation>Última sincronización correcta:</translation>
+    </message>
+    <message>
+        <source>Needs your &amp;attention</source>
+        <translation>Requiere su &amp;atención</translation>
+    </message>
+    <message>
+        <source>Changes that need your attention</source>
+        <translation>Cambios que requieren su atención</translation>
+    </message>
+    <message>
+        <source>The refused change</source>
+        <translation>El cambio rechazado</translation>
+    </message>
+    <message>
+        <source>Nothing needs your attention.</source>
+        <translation>Nada requiere su atención.</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ninguno</translation>
+    </message>
+    <message>
+        <source>{age} ago</source>
+        <translation>hace {age}</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nunca</translation>
+    </message>
+    <message>
+        <source>{time} (server time)</source>
+        <translation>{time} (hora del servidor)</translation>
+    </message>
+    <message>
+        <source>Needs your &amp;attention ({count})</source>
+        <translation>Requiere su &amp;atención ({count})</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Cita</translation>
+    </message>
+    <message>
+        <source>Conflict · {noun} · {time} · {reason}</source>
+        <translation>Conflicto · {noun} · {time} · {reason}</translation>
+    </message>
+    <message>
+        <source>Refused · {what} · {time} · {message}</source>
+        <translation>Rechazado · {what} · {time} · {message}</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>sin motivo indicado</translation>
+    </message>
+    <message>
+        <source>The server refused this change: “{message}”. It is kept on this computer and not sent again by itself; if the message does not say what to do, tell your IT team.</source>
+        <translation>El servidor rechazó este cambio: «{message}». Se guarda en este ordenador y no se vuelve a enviar solo; si el mensaje no dice qué hacer, avise a su equipo de informática.</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Sincronizando…</translation>
+    </message>
+</context>
+<context>
+    <name>SyncWords</name>
+    <message>
+        <source>less than a minute</source>
+        <translation>menos de un minuto</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation>{h} h {m} min</translation>
+    </message>
+    <message>
+        <source>{d} days</source>
+        <translation>{d} días</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>nada</translation>
+    </message>
+    <message>
+        <source>1 change</source>
+        <translation>1 cambio</translation>
+    </message>
+    <message>
+        <source>{count} changes</source>
+        <translation>{count} cambios</translation>
+    </message>
+    <message>
+        <source>Not checked yet</source>
+        <translation>Aún no comprobado</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Conectado</translation>
+    </message>
+    <message>
+        <source>Offline: your work is kept on this computer</source>
+        <translation>Sin conexión: su trabajo se guarda en este ordenador</translation>
+    </message>
+    <message>
+        <source>Online, but the server is busy</source>
+        <translation>Conectado, pero el servidor está ocupado</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>Sin sesión iniciada</translation>
+    </message>
+    <message>
+        <source>Another Outpost window is syncing</source>
+        <translation>Otra ventana de Outpost está sincronizando</translation>
+    </message>
+    <message>
+        <source>The last sync failed</source>
+        <translation>La última sincronización falló</translation>
+    </message>
+    <message>
+        <source>New note</source>
+        <translation>Nueva nota</translation>
+    </message>
+    <message>
+        <source>Draft saved</source>
+        <translation>Borrador guardado</translation>
+    </message>
+    <message>
+        <source>Note signed</source>
+        <translation>Nota firmada</translation>
+    </message>
+    <message>
+        <source>Note amended</source>
+        <translation>Nota enmendada</translation>
+    </message>
+    <message>
+        <source>Appointment status</source>
+        <translation>Estado de la cita</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <source>Kept both: your text is now a new draft note on the same visit and will be sent; the note shows the server&apos;s version.</source>
+        <translation>Se conservaron ambas: su texto es ahora un borrador nuevo en la misma visita y se enviará; la nota muestra la versión del servidor.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s version is shown; your change is kept in the audit record.</source>
+        <translation>Se muestra la versión del servidor; su cambio queda en el registro de auditoría.</translation>
+    </message>
+    <message>
+        <source>The server already has your change.</source>
+        <translation>El servidor ya tiene su cambio.</translation>
+    </message>
+    <message>
+        <source>Your change will be sent again on top of the server&apos;s version.</source>
+        <translation>Su cambio se volverá a enviar sobre la versión del servidor.</translation>
+    </message>
+</context>
+</TS>
