@@ -17,7 +17,7 @@ from pathlib import Path
 
 from outpost.core.errors import StoreUnavailableError
 from outpost.store.connection import Connection, transaction
-from outpost.store.schema import SCHEMA_V1, SCHEMA_V2, SCHEMA_V3
+from outpost.store.schema import SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4
 from outpost.store.sqlerrors import translated
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", SCHEMA_V1),
     Migration(2, "audit trail", SCHEMA_V2),
     Migration(3, "outbox queue index", SCHEMA_V3),
+    Migration(4, "call quality records", SCHEMA_V4),
 )
 
 

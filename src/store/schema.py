@@ -145,3 +145,35 @@ SCHEMA_V2: tuple[str, ...] = (
 # batch's size. With only `outbox_state` (state, created_at) SQLite sorted every pending row
 # for each claim: a 10k backlog paid ~50 ms a claim, and draining grew quadratically.
 SCHEMA_V3: tuple[str, ...] = ("CREATE INDEX outbox_queue ON outbox (state, seq)",)
+
+# Migration 4: video visits' quality records (docs/calls.md). `call_summary` holds one row
+# per call (written when it starts, completed when it ends, so a call cut short by a crash
+# keeps its samples); `call_quality` one row per quality sample (about one a second),
+# with the appointment repeated so a visit's chart reads one table. Samples and summaries
+# hold counts, rates, states and ids only: no names, no note text, no addresses.
+SCHEMA_V4: tuple[str, ...] = (
+    """
+    CREATE TABLE call_summary (
+        call_id TEXT PRIMARY KEY,
+        appointment_id TEXT,
+        role TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        summary TEXT CHECK (summary IS NULL OR json_valid(summary)),
+        events TEXT CHECK (events IS NULL OR json_valid(events))
+    )
+    """,
+    "CREATE INDEX call_summary_started ON call_summary (started_at)",
+    """CREATE INDEX call_summary_appointment ON call_summary (appointment_id)
+       WHERE appointment_id IS NOT NULL""",
+    """
+    CREATE TABLE call_quality (
+        call_id TEXT NOT NULL REFERENCES call_summary (call_id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        t_s REAL NOT NULL,
+        appointment_id TEXT,
+        sample TEXT NOT NULL CHECK (json_valid(sample)),
+        PRIMARY KEY (call_id, seq)
+    ) WITHOUT ROWID
+    """,
+)
