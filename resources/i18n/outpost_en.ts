@@ -225,6 +225,10 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>another clinician</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{state}, last changed {time} by {who}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -234,6 +238,10 @@ Starts: {start}</source>
     </message>
     <message>
         <source>The server&apos;s status does not allow your change any more, so only the server&apos;s record can be kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep both: your text becomes a new draft note on the same visit, nothing is lost. Keep the server&apos;s: the note shows the other version; yours stays in the audit record. Keep mine: your text replaces the other draft. Every choice is recorded in the audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -631,7 +639,7 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>by {author}</source>
+        <source>by another clinician</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -647,11 +655,11 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Waiting to send</source>
+        <source>Waiting to sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Sent</source>
+        <source>Synced</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -670,7 +678,11 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Amended</source>
+        <source>Original (amended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amendment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1103,19 +1115,27 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Note</source>
+        <source>a visit not on this computer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Appointment</source>
+        <source>{patient}, visit {time}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Conflict · {noun} · {time} · {reason}</source>
+        <source>note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Refused · {what} · {time} · {message}</source>
+        <source>status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conflict · {visit} · {noun} · found {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refused · {visit} · {what} · {message}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

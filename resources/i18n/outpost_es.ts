@@ -226,6 +226,10 @@ Empieza: {start}</translation>
         <translation>usted (en otro ordenador)</translation>
     </message>
     <message>
+        <source>another clinician</source>
+        <translation>otro profesional</translation>
+    </message>
+    <message>
         <source>{state}, last changed {time} by {who}</source>
         <translation>{state}, último cambio el {time} por {who}</translation>
     </message>
@@ -236,6 +240,10 @@ Empieza: {start}</translation>
     <message>
         <source>The server&apos;s status does not allow your change any more, so only the server&apos;s record can be kept.</source>
         <translation>El estado en el servidor ya no permite su cambio, así que solo se puede conservar el registro del servidor.</translation>
+    </message>
+    <message>
+        <source>Keep both: your text becomes a new draft note on the same visit, nothing is lost. Keep the server&apos;s: the note shows the other version; yours stays in the audit record. Keep mine: your text replaces the other draft. Every choice is recorded in the audit log.</source>
+        <translation>Conservar ambas: su texto pasa a ser un borrador nuevo en la misma visita, no se pierde nada. Conservar la del servidor: la nota muestra la otra versión; la suya queda en el registro de auditoría. Conservar la mía: su texto sustituye al otro borrador. Cada elección queda registrada en el registro de auditoría.</translation>
     </message>
     <message>
         <source>Every choice is recorded in the audit log.</source>
@@ -632,8 +640,8 @@ Empieza: {start}</translation>
         <translation>por usted</translation>
     </message>
     <message>
-        <source>by {author}</source>
-        <translation>por {author}</translation>
+        <source>by another clinician</source>
+        <translation>por otro profesional</translation>
     </message>
     <message>
         <source>Conflict: the server has another version (see Sync panel)</source>
@@ -648,12 +656,12 @@ Empieza: {start}</translation>
         <translation>Requiere atención (vea el panel de sincronización)</translation>
     </message>
     <message>
-        <source>Waiting to send</source>
-        <translation>Pendiente de enviar</translation>
+        <source>Waiting to sync</source>
+        <translation>Pendiente de sincronizar</translation>
     </message>
     <message>
-        <source>Sent</source>
-        <translation>Enviado</translation>
+        <source>Synced</source>
+        <translation>Sincronizada</translation>
     </message>
 </context>
 <context>
@@ -671,8 +679,12 @@ Empieza: {start}</translation>
         <translation>Firmada</translation>
     </message>
     <message>
-        <source>Amended</source>
-        <translation>Enmendada</translation>
+        <source>Original (amended)</source>
+        <translation>Original (enmendada)</translation>
+    </message>
+    <message>
+        <source>Amendment</source>
+        <translation>Enmienda</translation>
     </message>
     <message>
         <source>Saved on this computer — waiting to sync (1 change)</source>
@@ -1104,20 +1116,28 @@ Empieza: {start}</translation>
         <translation>Requiere su &amp;atención ({count})</translation>
     </message>
     <message>
-        <source>Note</source>
-        <translation>Nota</translation>
+        <source>a visit not on this computer</source>
+        <translation>una visita que no está en este ordenador</translation>
     </message>
     <message>
-        <source>Appointment</source>
-        <translation>Cita</translation>
+        <source>{patient}, visit {time}</source>
+        <translation>{patient}, visita del {time}</translation>
     </message>
     <message>
-        <source>Conflict · {noun} · {time} · {reason}</source>
-        <translation>Conflicto · {noun} · {time} · {reason}</translation>
+        <source>note</source>
+        <translation>nota</translation>
     </message>
     <message>
-        <source>Refused · {what} · {time} · {message}</source>
-        <translation>Rechazado · {what} · {time} · {message}</translation>
+        <source>status</source>
+        <translation>estado</translation>
+    </message>
+    <message>
+        <source>Conflict · {visit} · {noun} · found {time}</source>
+        <translation>Conflicto · {visit} · {noun} · detectado a las {time}</translation>
+    </message>
+    <message>
+        <source>Refused · {visit} · {what} · {message}</source>
+        <translation>Rechazado · {visit} · {what} · {message}</translation>
     </message>
     <message>
         <source>no reason given</source>

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from outpost.core.session import AccessState, Identity
 from outpost.ui.access_controller import AccessController
@@ -35,6 +35,7 @@ class AccessPageWidget(QWidget):
         self.kept = QLabel()
         self.kept.setObjectName("keptChanges")
         self.kept.setWordWrap(True)
+        self.kept.setVisible(False)
         self.sign_out_button = QPushButton(self.tr("Sign &out instead"))
         self.sign_out_button.setObjectName("lockSignOutButton")
         self.sign_out_button.setAccessibleName(self.tr("Sign out instead"))
@@ -46,7 +47,7 @@ class AccessPageWidget(QWidget):
         card = QFrame()
         card.setObjectName("accessCard")
         card.setFrameShape(QFrame.Shape.StyledPanel)
-        card.setMaximumWidth(560)
+        card.setFixedWidth(500)  # a fixed width lets the wrapped text take its real height
         column = QVBoxLayout(card)
         column.setContentsMargins(24, 24, 24, 24)
         column.setSpacing(12)
@@ -55,9 +56,13 @@ class AccessPageWidget(QWidget):
         column.addWidget(self.kept)
         column.addWidget(sign_in)
         column.addWidget(self.sign_out_button, 0, Qt.AlignmentFlag.AlignLeft)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(2)
 
         access.sig_signed_out.connect(self._on_access_signed_out)
@@ -72,7 +77,7 @@ class AccessPageWidget(QWidget):
             self._set(self.tr("Opening Outpost…"), "")
             return
         if state is AccessState.LOCKED:
-            self.kept.clear()
+            self._clear_kept()
             self._set(self.tr("Outpost is locked"), self._locked_text(identity))
             self.sign_in.start(identity)
             return
@@ -121,7 +126,12 @@ class AccessPageWidget(QWidget):
             ).format(count=kept)
         self.kept.setText(text)
         self.kept.setAccessibleName(text)
+        self.kept.setVisible(True)
+
+    def _clear_kept(self) -> None:
+        self.kept.clear()
+        self.kept.setVisible(False)
 
     def _on_sign_in_signed_in(self, identity: Identity) -> None:
-        self.kept.clear()
+        self._clear_kept()
         self._access.signed_in(identity)

@@ -32,12 +32,17 @@ class ConflictViewWidget(QWidget):
         self.setObjectName("conflictView")
         self._conflict: Conflict | None = None
         self._me: str | None = None
+        self.visit = QLabel()
+        self.visit.setObjectName("conflictVisit")
         self.reason = QLabel()
         self.reason.setObjectName("conflictReason")
         self.reason.setWordWrap(True)
         bold = QFont(self.reason.font())
         bold.setBold(True)
         self.reason.setFont(bold)
+        large = QFont(bold)
+        large.setPointSizeF(large.pointSizeF() * 1.2)
+        self.visit.setFont(large)
         self.mine_title = QLabel(self.tr("Your change (on this computer)"))
         self.server_title = QLabel(self.tr("On the server now"))
         for title in (self.mine_title, self.server_title):
@@ -81,6 +86,7 @@ class ConflictViewWidget(QWidget):
 
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.visit)
         column.addWidget(self.reason)
         column.addLayout(sides, 1)
         column.addLayout(buttons)
@@ -103,8 +109,10 @@ class ConflictViewWidget(QWidget):
     def set_me(self, practitioner_reference: str | None) -> None:
         self._me = practitioner_reference
 
-    def show_conflict(self, conflict: Conflict) -> None:
+    def show_conflict(self, conflict: Conflict, visit: str) -> None:
+        """`visit` names the patient and visit the conflicting record belongs to."""
         self._conflict = conflict
+        self.visit.setText(visit)
         self.reason.setText(conflict.reason)
         self.reason.setAccessibleName(conflict.reason)
         self.mine.setPlainText(self._describe(conflict.local))
@@ -170,7 +178,8 @@ class ConflictViewWidget(QWidget):
         if record.author is None or record.author == self._me:
             who = self.tr("you (on another computer)")
         else:
-            who = record.author.replace("/", " ")
+            who = self.tr("another clinician")
+            self.server_meta.setToolTip(record.author)
         return self.tr("{state}, last changed {time} by {who}").format(
             state=self._state(record), time=local_time(record.updated_at, "%d %b %H:%M"), who=who
         )
@@ -185,5 +194,12 @@ class ConflictViewWidget(QWidget):
             return self.tr(
                 "The server's status does not allow your change any more, so only the "
                 "server's record can be kept."
+            )
+        if isinstance(conflict.local, VisitNote):
+            return self.tr(
+                "Keep both: your text becomes a new draft note on the same visit, nothing is "
+                "lost. Keep the server's: the note shows the other version; yours stays in "
+                "the audit record. Keep mine: your text replaces the other draft. Every "
+                "choice is recorded in the audit log."
             )
         return self.tr("Every choice is recorded in the audit log.")

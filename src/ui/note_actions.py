@@ -45,6 +45,7 @@ class NoteActionsWidget(QWidget):
     def show_note_kind(self, *, editable: bool, signed: bool) -> None:
         """Sign for a draft, Amend for a signed note (not one already replaced)."""
         self.sign_button.setEnabled(editable)
+        self.sign_button.setVisible(not signed)
         self.amend_button.setVisible(signed)
         self.amend_button.setEnabled(signed)
 

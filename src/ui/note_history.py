@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 from outpost.core.domain import AppointmentId, NoteEntry, NoteStatus, VisitNote
 from outpost.core.ports import ClinicStore, SyncReviewPort
 from outpost.core.review import NoteSync, NoteSyncState
-from outpost.ui.note_list import local_time
+from outpost.ui.note_list import fit_rows, local_time
 
 _WARNING = QColor("#b3261e")
 
@@ -36,7 +36,6 @@ class NoteHistoryWidget(QListWidget):
         super().__init__(parent)
         self.setObjectName("noteHistory")
         self.setAccessibleName(self.tr("History of this note"))
-        self.setMaximumHeight(96)
         self.setWordWrap(True)
         self._me: str | None = None
 
@@ -58,6 +57,7 @@ class NoteHistoryWidget(QListWidget):
             self.addItem(item)
             if note.id == shown:
                 self.setCurrentItem(item)
+        fit_rows(self, 4)
         self.setVisible(bool(chain))
 
     def line(self, note: VisitNote, number: int, sync: NoteSync) -> str:
@@ -83,7 +83,7 @@ class NoteHistoryWidget(QListWidget):
     def _who(self, note: VisitNote) -> str:
         if note.author is None or note.author == self._me:
             return self.tr("by you")
-        return self.tr("by {author}").format(author=note.author.replace("/", " "))
+        return self.tr("by another clinician")
 
     def sync_words(self, sync: NoteSync) -> str:
         if sync.state is NoteSyncState.CONFLICT:
@@ -93,5 +93,5 @@ class NoteHistoryWidget(QListWidget):
                 return self.tr("Needs attention: {message}").format(message=sync.message)
             return self.tr("Needs attention (see Sync panel)")
         if sync.state is NoteSyncState.WAITING:
-            return self.tr("Waiting to send")
-        return self.tr("Sent")
+            return self.tr("Waiting to sync")
+        return self.tr("Synced")

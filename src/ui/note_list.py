@@ -18,6 +18,13 @@ def local_time(moment: datetime, pattern: str) -> str:
     return moment.astimezone().strftime(pattern)
 
 
+def fit_rows(view: QListWidget, at_most: int) -> None:
+    """As tall as its rows (one at least, `at_most` at most), so the note keeps the room."""
+    rows = min(max(view.count(), 1), at_most)
+    row = view.sizeHintForRow(0) if view.count() else view.fontMetrics().height() + 4
+    view.setFixedHeight(rows * row + 2 * view.frameWidth() + 8)
+
+
 class NoteListWidget(QListWidget):
     """Emits the note the user picks; rebuilding the list never emits."""
 
@@ -27,7 +34,6 @@ class NoteListWidget(QListWidget):
         super().__init__(parent)
         self.setObjectName("notesList")
         self.setAccessibleName(self.tr("Notes for this visit"))
-        self.setMaximumHeight(110)
         self.currentItemChanged.connect(self._on_current_item_changed)
 
     def set_entries(self, entries: Sequence[NoteEntry], selected: NoteId | None) -> None:
@@ -45,14 +51,17 @@ class NoteListWidget(QListWidget):
                 self.setCurrentRow(-1)
         finally:
             self.blockSignals(False)
+        fit_rows(self, 4)
 
     def entry_text(self, entry: NoteEntry) -> str:
         note = entry.note
         status = {
             NoteStatus.DRAFT: self.tr("Draft"),
             NoteStatus.SIGNED: self.tr("Signed"),
-            NoteStatus.AMENDED: self.tr("Amended"),
+            NoteStatus.AMENDED: self.tr("Original (amended)"),
         }[note.status]
+        if note.status is NoteStatus.SIGNED and note.replaces is not None:
+            status = self.tr("Amendment")
         if entry.unsent_actions == 1:
             sync = self.tr("Saved on this computer — waiting to sync (1 change)")
         elif entry.unsent_actions > 1:

@@ -31,7 +31,6 @@ class SignInWidget(QWidget):
         super().__init__(parent)
         self._controller = controller
         self._same: Identity | None = None
-        self.setMaximumWidth(520)
         self._server = QLabel(self.tr("Server: {url}").format(url=controller.server_url))
         self._server.setObjectName("signInServer")
         self._server.setWordWrap(True)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -26,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from outpost.core.conflicts import Conflict, Resolution, ResolutionResult
-from outpost.core.domain import OutboxStatus, VisitNote
+from outpost.core.domain import Appointment, OutboxStatus, VisitNote
+from outpost.core.errors import NotFoundError
 from outpost.core.ports import ClinicStore, SyncReviewPort
 from outpost.core.review import RefusedChange
 from outpost.ui.bridge import Bridge
@@ -47,14 +49,41 @@ _ERROR_STYLE = "color: #b3261e;"
 
 
 @dataclass(frozen=True)
+class Visit:
+    """Which visit a change belongs to, so the clinician knows what they are deciding."""
+
+    patient: str
+    start: datetime
+
+
+@dataclass(frozen=True)
 class Review:
     status: OutboxStatus
     conflicts: list[Conflict]
     refused: list[RefusedChange]
+    visits: dict[str, Visit]  # by appointment id
+
+
+def _appointment_of(record: object) -> str | None:
+    if isinstance(record, VisitNote):
+        return record.appointment_id
+    if isinstance(record, Appointment):
+        return record.id
+    return None
 
 
 def _read(store: ClinicStore, review: SyncReviewPort) -> Review:
-    return Review(store.outbox_status(), review.conflicts(), review.refused_changes())
+    conflicts, refused = review.conflicts(), review.refused_changes()
+    records = [c.local for c in conflicts] + [r.record for r in refused]
+    visits: dict[str, Visit] = {}
+    for appointment_id in {a for a in map(_appointment_of, records) if a is not None}:
+        try:
+            appointment = store.get_appointment(appointment_id)
+            patient = store.get_patient(appointment.patient_id)
+        except NotFoundError:
+            continue  # not on this computer (yet): the line says less
+        visits[appointment_id] = Visit(patient.display_name, appointment.start)
+    return Review(store.outbox_status(), conflicts, refused, visits)
 
 
 class SyncPanelWidget(QWidget):
@@ -75,6 +104,7 @@ class SyncPanelWidget(QWidget):
         self._sync = sync
         self._now = now
         self._loads = 0
+        self._visits: dict[str, Visit] = {}
         self.connection = self._value("syncConnection")
         self.waiting = self._value("syncWaiting")
         self.oldest = self._value("syncOldest")
@@ -90,7 +120,10 @@ class SyncPanelWidget(QWidget):
         facts.addRow(self.tr("Waiting to send:"), self.waiting)
         facts.addRow(self.tr("Oldest waiting change:"), self.oldest)
         facts.addRow(self.tr("Last successful sync:"), self.last_sync)
-        facts.addRow("", self.sync_now)
+        sync_row = QHBoxLayout()
+        sync_row.addWidget(self.sync_now)
+        sync_row.addStretch(1)
+        facts.addRow("", sync_row)
 
         self.attention_label = QLabel(self.tr("Needs your &attention"))
         self.attention = QListWidget()
@@ -182,6 +215,7 @@ class SyncPanelWidget(QWidget):
         keep = previous.data(_ITEM_ROLE) if previous is not None else None
         self.attention.blockSignals(True)
         self.attention.clear()
+        self._visits = found.visits
         for conflict in found.conflicts:
             self._add(conflict, self._conflict_line(conflict))
         for change in found.refused:
@@ -208,23 +242,35 @@ class SyncPanelWidget(QWidget):
         item.setData(_ITEM_ROLE, value)
         self.attention.addItem(item)
 
+    def visit_words(self, record: object) -> str:
+        """ "Maya Lindqvist, visit 1 Dec 09:00" (or less, when the visit is not here)."""
+        appointment_id = _appointment_of(record)
+        visit = self._visits.get(appointment_id or "")
+        if visit is None:
+            return self.tr("a visit not on this computer")
+        return self.tr("{patient}, visit {time}").format(
+            patient=visit.patient, time=local_time(visit.start, "%d %b %H:%M")
+        )
+
     def _conflict_line(self, conflict: Conflict) -> str:
-        noun = self.tr("Note") if isinstance(conflict.local, VisitNote) else self.tr("Appointment")
-        return self.tr("Conflict · {noun} · {time} · {reason}").format(
-            noun=noun, time=local_time(conflict.created_at, "%d %b %H:%M"), reason=conflict.reason
+        noun = self.tr("note") if isinstance(conflict.local, VisitNote) else self.tr("status")
+        return self.tr("Conflict · {visit} · {noun} · found {time}").format(
+            visit=self.visit_words(conflict.local),
+            noun=noun,
+            time=local_time(conflict.created_at, "%H:%M"),
         )
 
     def _refused_line(self, change: RefusedChange) -> str:
-        return self.tr("Refused · {what} · {time} · {message}").format(
+        return self.tr("Refused · {visit} · {what} · {message}").format(
+            visit=self.visit_words(change.record),
             what=change_kind_words(change.kind),
-            time=local_time(change.created_at, "%d %b %H:%M"),
             message=change.message or self.tr("no reason given"),
         )
 
     def _show(self, item: QListWidgetItem | None) -> None:
         value = None if item is None else item.data(_ITEM_ROLE)
         if isinstance(value, Conflict):
-            self.conflict_view.show_conflict(value)
+            self.conflict_view.show_conflict(value, self.visit_words(value.local))
             self.details.setCurrentWidget(self.conflict_view)
         elif isinstance(value, RefusedChange):
             self.refused_text.setText(

@@ -101,7 +101,7 @@ def test_a_soap_note_is_one_headed_text_signed_and_amended_with_a_reason(
     history = window.editor.history
     qtbot.waitUntil(lambda: history.count() == 1)
     assert history.item(0).text().startswith("Original note · signed ")
-    assert history.item(0).text().endswith(" · by you · Waiting to send")
+    assert history.item(0).text().endswith(" · by you · Waiting to sync")
 
     amend = window.editor._amend_button
     assert amend.isVisible()
@@ -137,7 +137,7 @@ def test_a_soap_note_is_one_headed_text_signed_and_amended_with_a_reason(
     qtbot.waitUntil(lambda: history.count() == 2)
     assert history.item(0).text().startswith("Original note · signed ")
     assert history.item(1).text().startswith("Amendment 1 · signed ")
-    assert "reason: Wrong drug named in the plan · Waiting to send" in history.item(1).text()
+    assert "reason: Wrong drug named in the plan · Waiting to sync" in history.item(1).text()
     assert window.editor.text_boxes.boxes["plan"].toPlainText() == (
         "Hold lisinopril; recheck in 1 week."
     )
@@ -184,10 +184,10 @@ def test_the_history_says_where_each_note_stands_with_the_server(
     editor = window.editor
     qtbot.waitUntil(lambda: editor._notes_list.count() == 4)
     expected = {
-        "sent": "Sent",
+        "sent": "Synced",
         "refused": "Needs attention: Appointment is not in this clinic",
         "conflict": "Conflict: the server has another version (see Sync panel)",
-        "waiting": "Waiting to send",
+        "waiting": "Waiting to sync",
     }
     for row, how in enumerate(("sent", "refused", "conflict", "waiting")):
         editor._notes_list.setCurrentRow(row)

@@ -112,9 +112,15 @@ def test_a_draft_edited_on_two_workstations_is_shown_side_by_side_and_both_are_k
 
     panel = open_panel(qtbot, app)
     qtbot.waitUntil(lambda: panel.attention.count() == 1)
-    assert panel.attention.item(0).text().startswith("Conflict · Note · ")
+    patient = app.session.call(
+        lambda store: store.get_patient(store.get_appointment(note.appointment_id).patient_id)
+    )
+    line = panel.attention.item(0).text()
+    assert line.startswith(f"Conflict · {patient.display_name}, visit ")  # which visit it is
+    assert " · note · found " in line
     view = panel.conflict_view
     assert view.isVisible()
+    assert view.visit.text().startswith(f"{patient.display_name}, visit ")
     assert view.reason.text() == DRAFT_CHANGED_ELSEWHERE
     assert view.mine.toPlainText() == "B's edit"
     assert view.server.toPlainText() == "A's edit"
