@@ -431,6 +431,10 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Sign &amp;in again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sign &amp;out…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -440,6 +444,10 @@ Starts: {start}</source>
     </message>
     <message>
         <source>Select an appointment first, then start a note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your sign-in has expired: choose Account, Sign in again to keep syncing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -432,6 +432,10 @@ Empieza: {start}</translation>
         <translation>&amp;Bloquear ahora</translation>
     </message>
     <message>
+        <source>Sign &amp;in again…</source>
+        <translation>&amp;Volver a iniciar sesión…</translation>
+    </message>
+    <message>
         <source>Sign &amp;out…</source>
         <translation>Cerrar &amp;sesión…</translation>
     </message>
@@ -442,6 +446,10 @@ Empieza: {start}</translation>
     <message>
         <source>Select an appointment first, then start a note.</source>
         <translation>Seleccione primero una cita y después empiece una nota.</translation>
+    </message>
+    <message>
+        <source>Your sign-in has expired: choose Account, Sign in again to keep syncing.</source>
+        <translation>Su sesión ha caducado: elija Cuenta, Volver a iniciar sesión para seguir sincronizando.</translation>
     </message>
     <message>
         <source>Nothing waiting to sync</source>

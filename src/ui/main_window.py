@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from outpost.core.domain import OutboxStatus, ScheduleItem
 from outpost.core.ports import SyncReviewPort
 from outpost.core.session import AccessState, Identity
-from outpost.core.sync_state import SyncSummary
+from outpost.core.sync_state import SyncState, SyncSummary
+from outpost.core.visits import CallPort
 from outpost.ui.access_controller import AccessController
 from outpost.ui.access_page import AccessPageWidget
 from outpost.ui.appointment_header import AppointmentHeaderWidget
@@ -33,6 +34,7 @@ from outpost.ui.schedule_panel import SchedulePanelWidget
 from outpost.ui.screen_guard import ScreenGuard
 from outpost.ui.sync_controller import SyncController, summary_text
 from outpost.ui.sync_panel import SyncPanelDialog, SyncPanelWidget
+from outpost.ui.visit_pane import VisitPaneWidget
 
 ERROR_MESSAGE_MS = 30_000
 
@@ -51,6 +53,7 @@ class MainWindow(QMainWindow):
         review: SyncReviewPort | None = None,
         access: AccessController | None = None,
         access_page: AccessPageWidget | None = None,
+        calls: CallPort | None = None,
     ) -> None:
         super().__init__()
         self._bridge = bridge
@@ -76,7 +79,11 @@ class MainWindow(QMainWindow):
         splitter.setObjectName("mainSplitter")
         splitter.setAccessibleName(self.tr("Schedule and notes"))
         splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.schedule)
+        # With video visits, Today (schedule + waiting room) and the visit room share the
+        # left side, so the notes on the right stay beside the video.
+        self.visits = None if calls is None else VisitPaneWidget(bridge, calls, self.schedule)
+        splitter.addWidget(self.schedule if self.visits is None else self.visits)
+        self._splitter = splitter
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
@@ -135,8 +142,20 @@ class MainWindow(QMainWindow):
                 access.sig_signed_out.connect(lambda _kept: sync.sync_now())
             self._on_access_state_changed(access.state)
 
+        if self.visits is not None:
+            self._connect_visits(self.visits)
         self.schedule.reload()
         self.refresh_sync_summary()
+
+    def _connect_visits(self, visits: VisitPaneWidget) -> None:
+        visits.sig_message.connect(self.show_error)
+        visits.sig_visit_opened.connect(self._show_appointment)
+        visits.sig_room_shown.connect(self._on_visits_room_shown)
+        visits.sig_checked_in.connect(self.refresh_sync_summary)
+        if self._access is not None:
+            visits.sig_visit_open_changed.connect(self._access.hold_idle_lock)
+            self._access.sig_signed_out.connect(lambda _kept: visits.sign_out())
+        visits.set_active(self._access is None or self._access.state is AccessState.OPEN)
 
     def _add_actions(self) -> None:
         menu_bar = self.menuBar()
@@ -187,11 +206,20 @@ class MainWindow(QMainWindow):
                 [QKeySequence("Ctrl+Shift+Y")],
                 self.open_sync_panel,
             )
+        if self.visits is not None:
+            visit_menu = menu_bar.addMenu(self.tr("&Visit"))
+            visit_menu.setAccessibleName(self.tr("Visit menu"))
+            for action in self.visits.menu_actions:
+                self.addAction(action)
+                visit_menu.addAction(action)
         if self._access is not None and self._access.can_lock:
             account = menu_bar.addMenu(self.tr("&Account"))
             account.setAccessibleName(self.tr("Account menu"))
             self.action_lock = self._action(
                 account, self.tr("&Lock now"), [QKeySequence("Ctrl+L")], self._access.lock
+            )
+            self.action_sign_in_again = self._action(
+                account, self.tr("Sign &in again…"), [], self._access.lock
             )
             self.action_sign_out = self._action(
                 account, self.tr("Sign &out…"), [], self._on_sign_out
@@ -290,6 +318,8 @@ class MainWindow(QMainWindow):
         self._name_menu_overflow()
         if self._review is not None:
             self.sync_button.setEnabled(opened)
+        if self.visits is not None:
+            self.visits.set_active(opened)
         if opened or self._access_page is None:
             self.pages.setCurrentWidget(self.work)
             if not self._guard.uncover():  # nowhere to go back to: start on the schedule
@@ -306,6 +336,17 @@ class MainWindow(QMainWindow):
             self._sync_panel.panel.set_me(reference)
 
     def _on_schedule_appointment_selected(self, item: ScheduleItem | None) -> None:
+        if self.visits is not None and self.visits.room_shown:
+            return  # the visit's notes stay beside the video
+        self._show_appointment(item)
+
+    def _on_visits_room_shown(self, shown: bool) -> None:
+        total = sum(self._splitter.sizes())
+        self._splitter.setSizes([total * 3 // 5, total * 2 // 5] if shown else [560, 640])
+        if not shown:
+            self._show_appointment(self.schedule.selected_item())
+
+    def _show_appointment(self, item: ScheduleItem | None) -> None:
         self.header.show_item(item)
         appointment_id = None if item is None else item.appointment.id
         if appointment_id != self.editor.appointment_id:
@@ -320,6 +361,11 @@ class MainWindow(QMainWindow):
     def _on_sync_summary_changed(self, summary: SyncSummary) -> None:
         self._connection_label.setText(summary_text(summary))
         self.refresh_sync_summary()
+        expired = summary.state is SyncState.SIGNED_OUT
+        if expired and self._access is not None and self._access.state is AccessState.OPEN:
+            self.show_error(
+                self.tr("Your sign-in has expired: choose Account, Sign in again to keep syncing.")
+            )
 
     def _on_outbox_status_loaded(self, status: OutboxStatus) -> None:
         parts = []

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, Q
 from pytestqt.qtbot import QtBot
 
 from outpost.core.session import AccessState
+from outpost.core.sync_state import SyncState, SyncSummary
 from tests.integration.sync_helpers import COLLEAGUE, USER
 from tests.server_process import RunningServer, running_server
 from tests.ui.app_stack import AppStack, sign_in_with_password
@@ -161,3 +162,18 @@ def test_lock_now_hides_the_sync_panel_and_another_clinician_cannot_unlock(
     form.user.setText(USER)
     sign_in_with_password(qtbot, app, USER, server.users[USER])
     assert panel.isVisible()  # back where the clinician was
+
+
+def test_an_expired_sign_in_says_how_to_sign_in_again(
+    qtbot: QtBot, server: RunningServer, make_app: AppFactory
+) -> None:
+    app = make_app(server.base_url)
+    sign_in_with_password(qtbot, app, USER, server.users[USER])
+    window = app.window
+    # What the sync layer reports when the server refuses the refresh token.
+    app.sync.sig_summary_changed.emit(SyncSummary(state=SyncState.SIGNED_OUT))
+    assert "Sign in again" in window.statusBar().currentMessage()
+    window.action_sign_in_again.trigger()
+    assert state(app) is AccessState.LOCKED
+    sign_in_with_password(qtbot, app, USER, server.users[USER])
+    assert window.work.isVisible()
