@@ -122,10 +122,7 @@ class CallMeter:
         now = self._clock()
         received = self._remote.counts()
         video_sent, audio_sent = self._local.counts("video"), self._local.counts("audio")
-        played = received.audio_samples / (received.audio_rate * AUDIO_FRAME_S)
-        expected = 0.0
-        if received.first_audio_at is not None:
-            expected = (now - received.first_audio_at) / AUDIO_FRAME_S
+        audio = quality.audio_totals(received, now)
         flowed = (
             received.video_frames > 0
             and received.audio_frames > 0
@@ -147,12 +144,14 @@ class CallMeter:
             video_frames_sent=video_sent.frames,
             video_frames_received=received.video_frames,
             audio_frames_sent=round(audio_sent.audio_s / AUDIO_FRAME_S),
-            audio_frames_played=round(played),
-            audio_frames_expected=round(expected),
+            audio_frames_played=audio.played,
+            audio_frames_expected=audio.expected,
             outbound_audio_acknowledged=self._acknowledged["audio"],
             outbound_video_acknowledged=self._acknowledged["video"],
             media_flowed_both_ways=flowed,
             markers_read=received.markers_read,
+            audio_concealed_ms=audio.concealed_ms,
+            audio_dropped_ms=audio.dropped_ms,
         )
         return CallRecord(summary, self.samples, tuple(self._renegotiations), tuple(self._steps))
 

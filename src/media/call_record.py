@@ -64,12 +64,14 @@ class CallSummary:
     video_frames_sent: int
     video_frames_received: int
     audio_frames_sent: int  # 20 ms frames
-    audio_frames_played: int
+    audio_frames_played: int  # of received audio, by the speaker (see quality.py)
     audio_frames_expected: int
     outbound_audio_acknowledged: bool  # the far end's RTCP reports say ours arrived
     outbound_video_acknowledged: bool
     media_flowed_both_ways: bool
     markers_read: int = 0  # synthetic frame numbers legible in received video
+    audio_concealed_ms: int | None = None  # the speaker got concealment instead of audio
+    audio_dropped_ms: int | None = None  # received audio left out to keep the delay down
 
 
 @dataclass(frozen=True)

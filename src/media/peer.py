@@ -28,6 +28,7 @@ from aiortc.stats import RTCStatsReport
 
 from outpost.core.errors import CallError, CallErrorKind
 from outpost.core.ice_servers import IceServer
+from outpost.media.audio_receiver import pass_audio_through
 from outpost.media.local_media import LocalMedia
 from outpost.media.remote_media import RemoteMedia
 
@@ -130,6 +131,7 @@ class Peer:
         for kind in ("audio", "video"):  # receive a kind even when we do not send it
             if not any(t.kind == kind for t in self.pc.getTransceivers()):
                 self.pc.addTransceiver(kind, direction="recvonly")
+        pass_audio_through(self.pc)
         await self.pc.setLocalDescription(await self.pc.createOffer())
         return str(self.pc.localDescription.sdp)
 
@@ -149,6 +151,7 @@ class Peer:
     async def answer(self, offer_sdp: str) -> str:
         """Patient: take the offer, add our tracks, the complete answer SDP."""
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        pass_audio_through(self.pc)
         for track in self._local.tracks():
             self.pc.addTrack(track)
         await self.pc.setLocalDescription(await self.pc.createAnswer())

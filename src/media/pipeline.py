@@ -2,7 +2,7 @@
 
     microphone -> echo canceller, noise suppression, gain (ProcessedAudioTrack) -> sent
     camera -> the ladder's size and frame rate (ScaledVideoTrack) -> sent
-    remote audio -> speaker (a sink, when there is one) and the echo canceller's reference
+    remote audio -> jitter buffer (Playout) -> speaker -> the echo canceller's reference
     remote video -> the newest-frame slot
 
 `StepControl` moves the camera and the encoders along the ladder. The parts outlive
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import av
 from aiortc.mediastreams import MediaStreamTrack
 
 from outpost.media.local_media import LocalMedia
+from outpost.media.playout import Playout
 from outpost.media.processed_track import FarEndReference, ProcessedAudioTrack
-from outpost.media.remote_media import AudioSink, RemoteMedia
+from outpost.media.remote_media import RemoteMedia
 from outpost.media.scaled_track import ScaledVideoTrack
 from outpost.media.step_control import StepControl
 from outpost.media.synthetic import AudioKind, SyntheticAudioTrack, SyntheticVideoTrack
@@ -29,6 +29,7 @@ class Pipeline:
     local: LocalMedia
     remote: RemoteMedia
     steps: StepControl
+    playout: Playout  # the speaker pulls 10 ms at a time from it
     reference: FarEndReference | None  # what the speaker played, for the echo canceller
 
 
@@ -36,22 +37,18 @@ def build(
     microphone: MediaStreamTrack,
     camera: MediaStreamTrack,
     *,
-    speaker: AudioSink | None = None,
+    headless: bool = True,
     process_audio: bool = True,
     read_markers: bool = False,
 ) -> Pipeline:
+    """With `headless`, a task pulls the far end's audio in real time and discards it;
+    otherwise the caller's sound device must pull `Pipeline.playout` every 10-20 ms."""
     reference = FarEndReference() if process_audio else None
     audio = ProcessedAudioTrack(microphone, reference) if reference is not None else microphone
     scaled = ScaledVideoTrack(camera)
-
-    def played(frame: av.AudioFrame) -> None:
-        if speaker is not None:
-            speaker(frame)
-        if reference is not None:
-            reference.push(frame)
-
-    remote = RemoteMedia(audio_sink=played, read_markers=read_markers)
-    return Pipeline(LocalMedia(audio, scaled), remote, StepControl(scaled), reference)
+    playout = Playout(reference)
+    remote = RemoteMedia(playout=playout, headless=headless, read_markers=read_markers)
+    return Pipeline(LocalMedia(audio, scaled), remote, StepControl(scaled), playout, reference)
 
 
 def synthetic(*, voice: AudioKind = AudioKind.SPEECH, process_audio: bool = True) -> Pipeline:

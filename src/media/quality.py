@@ -1,7 +1,8 @@
 """Per-call quality, sampled once a second (docs/calls.md has the JSON schema).
 
 aiortc's stats hold no frame counts, frame rates or bitrates (DESIGN 5), so frames and
-audio samples come from our own counters (`LocalMedia`, `RemoteMedia`); bytes on the wire
+audio come from our own counters (`LocalMedia`, `RemoteMedia`, the playout buffer: audio
+played vs expected is what the speaker got); bytes on the wire
 from aiortc's transport counters; round-trip time, jitter and loss from its RTP stats and
 the far end's RTCP reports. `QualityMeter.sample` is pure arithmetic over two snapshots;
 `stats_snapshot` reads an `RTCStatsReport` into plain numbers.
@@ -9,14 +10,17 @@ the far end's RTCP reports. `QualityMeter.sample` is pure arithmetic over two sn
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 from outpost.media.local_media import SentCounts
+from outpost.media.playout_buffer import CHUNK_MS, PlayoutCounts
 from outpost.media.remote_media import ReceivedCounts
 
 AUDIO_FRAME_S = 0.020  # what "an audio frame" means in every count here
 CLOCK_RATES = {"audio": 48_000, "video": 90_000}
+_NO_PLAYOUT = PlayoutCounts(0, 0, 0, 0, 0, None, None)
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,13 @@ class QualitySample:
     jitter_ms: float | None  # inbound audio
     loss_sent_pct: float | None  # the far end's report on our packets
     loss_received_pct: float | None  # what we miss of theirs
-    audio_frames_played: int  # 20 ms frames that arrived this interval
-    audio_frames_expected: int
+    audio_frames_played: int  # 20 ms frames of received audio played this interval
+    audio_frames_expected: int  # 20 ms frames the speaker asked for
     ladder_step: str | None = None
+    audio_concealed_ms: int | None = None  # played from concealment instead (None: no playout)
+    audio_dropped_ms: int | None = None  # left out to bring the delay back down
+    audio_delay_ms: float | None = None  # time the played audio waited in the jitter buffer
+    audio_target_ms: int | None = None  # the jitter buffer's target delay
 
 
 def _kind_stats(report: dict[str, Any], kind: str) -> KindStats:
@@ -130,13 +138,7 @@ def sample(
     seconds = now.at - previous.at
     base = previous.stats if previous.session == now.session else StatsSnapshot()
     stats = now.stats
-    played = (now.received.audio_samples - previous.received.audio_samples) / (
-        now.received.audio_rate * AUDIO_FRAME_S
-    )
-    expected = 0.0
-    if now.received.first_audio_at is not None:
-        start = max(previous.at, now.received.first_audio_at)
-        expected = max(now.at - start, 0.0) / AUDIO_FRAME_S
+    audio = _audio(previous.received, now.received, previous.at, now.at)
     return QualitySample(
         t_s=round(now.at - admitted_at, 3),
         session=now.session,
@@ -160,10 +162,59 @@ def sample(
         loss_received_pct=_worst(
             _loss_pct(stats.audio, base.audio), _loss_pct(stats.video, base.video)
         ),
-        audio_frames_played=round(played),
-        audio_frames_expected=round(expected),
+        audio_frames_played=audio.played,
+        audio_frames_expected=audio.expected,
         ladder_step=step,
+        audio_concealed_ms=audio.concealed_ms,
+        audio_dropped_ms=audio.dropped_ms,
+        audio_delay_ms=audio.delay_ms,
+        audio_target_ms=audio.target_ms,
     )
+
+
+@dataclass(frozen=True)
+class AudioFigures:
+    played: int  # 20 ms frames
+    expected: int
+    concealed_ms: int | None = None
+    dropped_ms: int | None = None
+    delay_ms: float | None = None
+    target_ms: int | None = None
+
+
+def _frames(chunks: int) -> int:
+    return chunks * CHUNK_MS // round(AUDIO_FRAME_S * 1000)
+
+
+def audio_totals(received: ReceivedCounts, now: float) -> AudioFigures:
+    """The whole call's audio figures so far (`now` on the clock of `first_audio_at`)."""
+    nothing = dataclasses.replace(
+        received,
+        audio_samples=0,
+        playout=None if received.playout is None else _NO_PLAYOUT,
+    )
+    start = received.first_audio_at if received.first_audio_at is not None else now
+    return _audio(nothing, received, start, now)
+
+
+def _audio(before: ReceivedCounts, now: ReceivedCounts, start: float, end: float) -> AudioFigures:
+    """Played vs expected: from the speaker's side (the playout buffer) when the call plays
+    audio; else what arrived against the time since audio first arrived."""
+    if now.playout is not None:
+        last = before.playout or _NO_PLAYOUT
+        return AudioFigures(
+            played=_frames(now.playout.played) - _frames(last.played),
+            expected=_frames(now.playout.expected) - _frames(last.expected),
+            concealed_ms=(now.playout.concealed - last.concealed) * CHUNK_MS,
+            dropped_ms=(now.playout.dropped - last.dropped) * CHUNK_MS,
+            delay_ms=now.playout.delay_ms,
+            target_ms=now.playout.target_ms,
+        )
+    played = (now.audio_samples - before.audio_samples) / (now.audio_rate * AUDIO_FRAME_S)
+    expected = 0.0
+    if now.first_audio_at is not None:
+        expected = max(end - max(start, now.first_audio_at), 0.0) / AUDIO_FRAME_S
+    return AudioFigures(round(played), round(expected))
 
 
 def _percent(fraction: float | None) -> float | None:

@@ -2,9 +2,10 @@
 
 Each remote track of each peer connection gets a task that pulls frames as fast as they
 come (an undrained aiortc track grows its queue without bound, DESIGN 2). Video keeps
-only the newest frame, in one `FrameSlot` a UI may read from any thread; audio goes to an
-optional sink (playback) and is counted in samples, so "played vs expected" is exact.
-Counts run over the whole call, across renegotiations.
+only the newest frame, in one `FrameSlot` a UI may read from any thread; audio goes to the
+call's `Playout` (the jitter buffer the speaker pulls from; without a sound device a task
+pulls it in real time) and is counted in samples. Counts run over the whole call, across
+renegotiations.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import av
@@ -20,10 +20,10 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from outpost.media import frame_marker
 from outpost.media.newest import FrameSlot
+from outpost.media.playout import Playout, play_to_nothing
+from outpost.media.playout_buffer import PlayoutCounts
 
 logger = logging.getLogger(__name__)
-
-AudioSink = Callable[[av.AudioFrame], None]
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,26 @@ class ReceivedCounts:
     first_audio_at: float | None
     last_marker: int | None  # the newest synthetic frame number read, if reading
     markers_read: int
+    playout: PlayoutCounts | None = None  # what the speaker got, when audio is played
 
 
 class RemoteMedia:
     """Drains remote tracks for the whole call. Create on the runtime loop."""
 
-    def __init__(self, *, audio_sink: AudioSink | None = None, read_markers: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        playout: Playout | None = None,
+        headless: bool = True,
+        read_markers: bool = False,
+    ) -> None:
+        """`playout` receives the audio; with `headless`, a task pulls it in real time
+        from the first audio frame on (no sound device: the UI passes False and pulls it
+        from its audio sink)."""
         self.video = FrameSlot[av.VideoFrame]()
-        self._audio_sink = audio_sink
+        self.playout = playout
+        self._headless = headless
+        self._speaker: asyncio.Task[None] | None = None
         self._read_markers = read_markers
         self._tasks: set[asyncio.Task[None]] = set()
         self._video_frames = self._audio_frames = self._audio_samples = 0
@@ -78,6 +90,7 @@ class RemoteMedia:
             first_audio_at=self._first_audio,
             last_marker=self._last_marker,
             markers_read=self._markers_read,
+            playout=self.playout.counts() if self.playout is not None else None,
         )
 
     async def wait_for_frames(self) -> None:
@@ -100,7 +113,7 @@ class RemoteMedia:
                 if isinstance(frame, av.VideoFrame):
                     self._on_video(frame)
                 elif isinstance(frame, av.AudioFrame):
-                    self._on_audio(frame)
+                    self._on_audio(frame, session)
                 self._arrived.set()
         except MediaStreamError:
             pass
@@ -121,11 +134,18 @@ class RemoteMedia:
                 self._markers_read += 1
         self.video.put(frame)
 
-    def _on_audio(self, frame: av.AudioFrame) -> None:
+    def _on_audio(self, frame: av.AudioFrame, session: int) -> None:
+        now = time.monotonic()
         self._audio_frames += 1
         self._audio_samples += frame.samples
         self._audio_rate = frame.sample_rate or self._audio_rate
         if self._first_audio is None:
-            self._first_audio = time.monotonic()
-        if self._audio_sink is not None:
-            self._audio_sink(frame)
+            self._first_audio = now
+        if self.playout is None:
+            return
+        self.playout.push(frame, session, now)
+        if self._headless and self._speaker is None:
+            self._speaker = asyncio.get_running_loop().create_task(
+                play_to_nothing(self.playout), name="null-speaker"
+            )
+            self._tasks.add(self._speaker)

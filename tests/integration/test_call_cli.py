@@ -38,6 +38,8 @@ SUMMARY_KEYS = {
     "outbound_video_acknowledged",
     "media_flowed_both_ways",
     "markers_read",
+    "audio_concealed_ms",
+    "audio_dropped_ms",
 }
 SAMPLE_KEYS = {
     "t_s",
@@ -57,6 +59,10 @@ SAMPLE_KEYS = {
     "audio_frames_played",
     "audio_frames_expected",
     "ladder_step",
+    "audio_concealed_ms",
+    "audio_dropped_ms",
+    "audio_delay_ms",
+    "audio_target_ms",
 }
 
 
