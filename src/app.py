@@ -26,10 +26,13 @@ from outpost.core.ports import ClinicStore, SessionPort, SyncPort, SyncReviewPor
 from outpost.core.runtime import Runtime
 from outpost.core.settings import Settings
 from outpost.core.worker import StoreWorker
+from outpost.media.call_service import CallService
+from outpost.media.peer import PeerOptions
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
 from outpost.store.review import SyncReview
 from outpost.store.store import Store
+from outpost.sync.call_tokens import CallCredentials
 from outpost.sync.service import SyncService
 from outpost.sync.session import SessionService
 from outpost.sync.tokens import TokenStore, read_profile_id
@@ -107,6 +110,19 @@ def _services(store: ClinicStore, settings: Settings, keychain: SystemKeychain) 
     return SyncService(store, settings.profile, tokens), SyncReview(store), SessionService(tokens)
 
 
+def visit_calls(
+    settings: Settings, keychain: SystemKeychain, worker: StoreWorker[ClinicStore]
+) -> CallService:
+    """Video visits as the signed-in clinician; a due token refresh runs on the store
+    worker, never at the same time as the sync engine's."""
+    tokens = TokenStore(keychain, read_profile_id(settings.profile.data_dir))
+    credentials = CallCredentials(
+        tokens, lambda job: worker.submit(lambda _store: job(), timeout=30)
+    )
+    options = PeerOptions(ice_servers=settings.ice_servers, relay_only=settings.relay_only)
+    return CallService(credentials, options)
+
+
 def open_in_browser(url: str) -> bool:
     """The system browser (RFC 8252: the clinic's sign-in page is never shown inside us)."""
     return QDesktopServices.openUrl(QUrl(url))
@@ -151,10 +167,12 @@ def run_app(
     *,
     today: Callable[[], date] = date.today,
     before_show: Callable[[ClinicStore], object] | None = None,
+    extend_window: Callable[[MainWindow], object] | None = None,
 ) -> int:
     """Open the main window on the profile's store; returns the process exit code.
 
-    `before_show` runs on the store worker before the window loads (the demo seeds with it).
+    `before_show` runs on the store worker before the window loads (the demo signs in and
+    syncs with it); `extend_window` runs once the window exists (the demo adds its menu).
     """
     _require_display()
     app = _application()
@@ -180,6 +198,7 @@ def run_app(
     sync_port, review, session = services.result()
     sync = SyncController(bridge, sync_port)
     access, access_page = access_screens(bridge, session, settings)
+    calls = visit_calls(settings, keychain, worker)
     window = MainWindow(
         bridge,
         autosave_ms=settings.autosave_ms,
@@ -189,7 +208,10 @@ def run_app(
         review=review,
         access=access,
         access_page=access_page,
+        calls=calls,
     )
+    if extend_window is not None:
+        extend_window(window)
     _watch_network(sync)
     _install_crash_handler(window)
     # Ctrl+C in the terminal or a service manager's SIGTERM: quit cleanly, saving the draft.
@@ -206,6 +228,7 @@ def run_app(
         sync.stop()
         window.flush()
         worker.submit(lambda _store: sync_port.close(), timeout=30)
+        _close_calls(runtime, calls)
         bridge.shutdown()
         runtime.shutdown()
         worker.close()
@@ -213,3 +236,11 @@ def run_app(
         sys.excepthook = sys.__excepthook__
         logger.info("app stopped")
     return code
+
+
+def _close_calls(runtime: Runtime, calls: CallService) -> None:
+    """Hang up a visit still open (the patient hears a bye) before the runtime stops."""
+    try:
+        runtime.submit(calls.close, timeout=15).result(timeout=20)
+    except Exception as exc:  # noqa: BLE001 - quitting goes on; the runtime cancels the rest
+        logger.warning("video visits did not close cleanly: %s", type(exc).__name__)

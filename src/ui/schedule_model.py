@@ -1,4 +1,5 @@
-"""The day's schedule as a read-only Qt table, one appointment per row, in time order."""
+"""The day's schedule as a read-only Qt table, one appointment per row, in time order,
+with who is in a video visit's waiting room now and for how long."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QFont
 
 from outpost.core.domain import AppointmentStatus, ScheduleItem, VisitType
+from outpost.core.visits import WaitingState
+from outpost.ui.visit_words import waited_text
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -25,6 +29,7 @@ class ScheduleColumn(enum.IntEnum):
     REASON = 2
     STATUS = 3
     VISIT_TYPE = 4
+    WAITING = 5  # the video visit's waiting room
 
 
 def local_hhmm(moment: datetime) -> str:
@@ -38,6 +43,7 @@ class ScheduleModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[ScheduleItem] = []
+        self._waiting: dict[str, tuple[WaitingState, float]] = {}
 
     # --- data in and out -------------------------------------------------------------
 
@@ -45,6 +51,18 @@ class ScheduleModel(QAbstractTableModel):
         self.beginResetModel()
         self._items = sorted(items, key=lambda item: (item.appointment.start, item.appointment.id))
         self.endResetModel()
+
+    def set_waiting(self, waiting: dict[str, tuple[WaitingState, float]]) -> None:
+        """Who is in a waiting room: appointment id -> (state, seconds in it)."""
+        if waiting == self._waiting:
+            return
+        self._waiting = dict(waiting)
+        if self._items:
+            column = ScheduleColumn.WAITING
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, column))
+
+    def waiting(self, appointment_id: str) -> tuple[WaitingState, float] | None:
+        return self._waiting.get(appointment_id)
 
     def item(self, row: int) -> ScheduleItem:
         return self._items[row]
@@ -80,6 +98,17 @@ class ScheduleModel(QAbstractTableModel):
             return self.tr("Video")
         return self.tr("In person")
 
+    def waiting_text(self, appointment_id: str) -> str:
+        found = self._waiting.get(appointment_id)
+        if found is None:
+            return ""
+        state, seconds = found
+        if state is WaitingState.WAITING:
+            return self.tr("Waiting {time}").format(time=waited_text(seconds))
+        if state is WaitingState.ADMITTED:
+            return self.tr("Admitted")
+        return self.tr("In a call")
+
     def time_range_text(self, item: ScheduleItem) -> str:
         appointment = item.appointment
         return self.tr("{start}\u2013{end}").format(
@@ -89,13 +118,15 @@ class ScheduleModel(QAbstractTableModel):
     def summary_text(self, item: ScheduleItem) -> str:
         """The whole row in one sentence, for screen readers and tooltips."""
         appointment = item.appointment
-        return self.tr("{time}, {patient}, {reason}, {visit_type}, {status}").format(
+        text = self.tr("{time}, {patient}, {reason}, {visit_type}, {status}").format(
             time=self.time_range_text(item),
             patient=item.patient.display_name,
             reason=appointment.reason or self.tr("no reason given"),
             visit_type=self.visit_type_text(appointment.visit_type),
             status=self.status_text(appointment.status),
         )
+        waiting = self.waiting_text(appointment.id)
+        return f"{text}, {waiting}" if waiting else text
 
     def _cell_text(self, item: ScheduleItem, column: int) -> str:
         appointment = item.appointment
@@ -107,6 +138,8 @@ class ScheduleModel(QAbstractTableModel):
             return appointment.reason
         if column == ScheduleColumn.STATUS:
             return self.status_text(appointment.status)
+        if column == ScheduleColumn.WAITING:
+            return self.waiting_text(appointment.id)
         return self.visit_type_text(appointment.visit_type)
 
     # --- QAbstractTableModel ---------------------------------------------------------
@@ -131,6 +164,12 @@ class ScheduleModel(QAbstractTableModel):
             return self._cell_text(item, index.column())
         if role == Qt.ItemDataRole.UserRole:
             return item.appointment.id
+        if role == Qt.ItemDataRole.FontRole and index.column() == ScheduleColumn.WAITING:
+            found = self._waiting.get(item.appointment.id)
+            if found is not None and found[0] is WaitingState.WAITING:
+                font = QFont()
+                font.setBold(True)
+                return font
         return None
 
     def headerData(
@@ -147,6 +186,7 @@ class ScheduleModel(QAbstractTableModel):
             ScheduleColumn.REASON: self.tr("Reason"),
             ScheduleColumn.STATUS: self.tr("Status"),
             ScheduleColumn.VISIT_TYPE: self.tr("Visit type"),
+            ScheduleColumn.WAITING: self.tr("Waiting room"),
         }
         try:
             return titles[ScheduleColumn(section)]

@@ -24,6 +24,7 @@ from outpost.app import access_screens
 from outpost.core.ports import ClinicStore, SessionPort, SyncPort, SyncReviewPort
 from outpost.core.session import AccessState
 from outpost.core.settings import Profile, Settings
+from outpost.core.visits import CallPort
 from outpost.store.keychain import SystemKeychain
 from outpost.store.review import SyncReview
 from outpost.store.store import Store
@@ -137,6 +138,7 @@ def build_app(
     idle_lock_minutes: int = 10,
     autosave_ms: int = 200,
     today: Callable[[], date] = date.today,
+    calls: CallPort | None = None,
 ) -> AppStack:
     sync_port, review, session_port = session.call(lambda store: _services(store, profile))
     settings = Settings(profile=profile, server_url=server_url, idle_lock_minutes=idle_lock_minutes)
@@ -154,6 +156,7 @@ def build_app(
         review=review,
         access=access,
         access_page=page,
+        calls=calls,
     )
     window.resize(1200, 760)
     window.show()

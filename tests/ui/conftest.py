@@ -34,6 +34,7 @@ from outpost.core.errors import StoreFullError, StoreUnavailableError
 from outpost.core.ports import ClinicStore
 from outpost.core.runtime import Runtime
 from outpost.core.settings import Profile
+from outpost.core.visits import CallPort
 from outpost.core.worker import StoreWorker
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
@@ -324,14 +325,22 @@ def make_app(
     """The whole app on the test's profile, configured for `server_url` (see app_stack)."""
     made: list[AppStack] = []
 
-    def make(server_url: str, *, idle_lock_minutes: int = 10, autosave_ms: int = 200) -> AppStack:
+    def make(
+        server_url: str,
+        *,
+        idle_lock_minutes: int = 10,
+        autosave_ms: int = 200,
+        calls: Callable[[Session], CallPort] | None = None,
+    ) -> AppStack:
+        session = open_session()
         app = build_app(
             qtbot,
-            open_session(),
+            session,
             profile,
             server_url,
             idle_lock_minutes=idle_lock_minutes,
             autosave_ms=autosave_ms,
+            calls=None if calls is None else calls(session),
         )
         made.append(app)
         return app

@@ -24,7 +24,7 @@ def test_rows_are_sorted_by_start_whatever_order_they_arrive_in(qtbot: QtBot) ->
         "11:00",
         "14:30",
     ]
-    assert model.columnCount() == 5
+    assert model.columnCount() == 6
     assert model.rowCount(model.index(0, 0)) == 0  # a table, not a tree
     assert model.row_of("a-1100-2026-05-12") == 2
     assert model.item(2).patient.display_name == "Mei Lin Chen"
