@@ -134,7 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_call_commands(commands: Any) -> None:
     """`outpost call` and `outpost patient-bot` (docs/calls.md)."""
     call = commands.add_parser("call", help="run a video visit without a window (headless)")
-    call.add_argument("--appointment", required=True, help="the video visit's appointment id")
+    call.add_argument("--appointment", help="the video visit's appointment id")
+    call.add_argument(
+        "--report", action="store_true", help="print the last calls' quality summaries and exit"
+    )
+    call.add_argument("--last", type=int, default=10, metavar="N", help="with --report: N calls")
+    call.add_argument("--json", action="store_true", help="with --report: machine-readable")
     call.add_argument(
         "--synthetic", action="store_true", help="send a test pattern and a synthetic voice"
     )

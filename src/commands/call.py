@@ -15,11 +15,13 @@ import concurrent.futures
 import contextlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
+from outpost.commands import call_quality
 from outpost.core.domain import VisitType
 from outpost.core.errors import (
     AuthExpiredError,
@@ -30,6 +32,7 @@ from outpost.core.errors import (
 )
 from outpost.core.runtime import Runtime
 from outpost.core.settings import Settings
+from outpost.core.worker import StoreWorker
 from outpost.media import pipeline
 from outpost.media.call_base import CallBase
 from outpost.media.call_record import CallRecord
@@ -39,6 +42,7 @@ from outpost.media.peer import PeerOptions, rtc_configuration
 from outpost.media.signaling_client import SignalingClient, clinician_endpoint, patient_endpoint
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
+from outpost.store.store import Store
 from outpost.sync.service import http_session
 from outpost.sync.tokens import NOT_SIGNED_IN, TokenManager, TokenStore, read_profile_id
 
@@ -75,17 +79,31 @@ def _peer_options(args: argparse.Namespace, settings: Settings) -> PeerOptions:
 
 
 def call(args: argparse.Namespace, settings: Settings) -> int:
+    if args.report:
+        return call_quality.report(args, settings)
+    if not args.appointment:
+        raise CallError(
+            CallErrorKind.CONFIG, "`outpost call` needs --appointment ID (or --report)."
+        )
     if not args.synthetic:
         raise CallError(
             CallErrorKind.CONFIG,
             "`outpost call` cannot use real cameras and microphones yet; add --synthetic "
             "for a test pattern and a synthetic voice.",
         )
-    store = open_store(settings.profile, SystemKeychain())
+    worker = StoreWorker(lambda: open_store(settings.profile, SystemKeychain()), Store.close)
     try:
-        appointment = store.get_appointment(args.appointment)
+        return _clinician_call(args, settings, worker)
     finally:
-        store.close()
+        worker.close()
+
+
+def _clinician_call(
+    args: argparse.Namespace, settings: Settings, worker: StoreWorker[Store]
+) -> int:
+    appointment = worker.submit(
+        lambda store: store.get_appointment(args.appointment), timeout=30
+    ).result()
     if appointment.visit_type is not VisitType.VIRTUAL:
         raise InvalidStateError(f"Appointment {appointment.id} is not a video visit.")
     tokens_store = TokenStore(SystemKeychain(), read_profile_id(settings.profile.data_dir))
@@ -101,6 +119,8 @@ def call(args: argparse.Namespace, settings: Settings) -> int:
 
     server_url = settings.server_url or tokens.server_url
 
+    writers: list[call_quality.QualityWriter] = []
+
     async def visit(holder: list[CallBase]) -> CallRecord:
         media = pipeline.synthetic()
         session = CallSession(
@@ -113,6 +133,9 @@ def call(args: argparse.Namespace, settings: Settings) -> int:
             steps=media.steps,
         )
         holder.append(session)
+        writer = call_quality.QualityWriter(worker, session.meter.call_id, appointment.id)
+        session.meter.listeners.append(writer.on_sample)
+        writers.append(writer)
         try:
             await session.connect()
             await session.wait_for_patient(args.wait)
@@ -126,6 +149,11 @@ def call(args: argparse.Namespace, settings: Settings) -> int:
         record = _on_runtime(visit, (args.duration or FOREVER_S) + args.wait + 60)
     finally:
         http.close()
+    for writer in writers:
+        try:
+            writer.finish(record)
+        except OutpostError as exc:  # the visit itself went as it went: say so, go on
+            print(f"Warning: {exc}", file=sys.stderr, flush=True)
     return _finish(record, args.stats_json)
 
 

@@ -84,13 +84,20 @@ class CallRecord:
     def to_json(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
-            "summary": _plain(self.summary),
-            "samples": [_plain(sample) for sample in self.samples],
-            "renegotiations": [_plain(item) for item in self.renegotiations],
-            "step_changes": [_plain(item) for item in self.step_changes],
+            "summary": plain(self.summary),
+            "samples": [plain(sample) for sample in self.samples],
+            **self.events(),
+        }
+
+    def events(self) -> dict[str, Any]:
+        """What happened during the call besides the samples, as JSON."""
+        return {
+            "renegotiations": [plain(item) for item in self.renegotiations],
+            "step_changes": [plain(item) for item in self.step_changes],
         }
 
 
-def _plain(value: Any) -> dict[str, Any]:
+def plain(value: Any) -> dict[str, Any]:
+    """A record's dataclass (summary, sample, event) as a JSON object."""
     data = dataclasses.asdict(value)
     return {key: item.value if isinstance(item, enum.Enum) else item for key, item in data.items()}

@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
+from outpost.core.settings import Profile
 from tests.integration.cli_helpers import login, run_outpost, start_outpost
+from tests.integration.store_helpers import raw_connection
 from tests.server_process import RunningServer, running_server
 
 SUMMARY_KEYS = {
@@ -170,6 +172,35 @@ def test_a_headless_call_with_a_patient_bot(clinician: Path, tmp_path: Path) -> 
     assert theirs["ended"] == "remote-bye"
     assert theirs["media_flowed_both_ways"] is True
     assert theirs["markers_read"] >= 60  # the clinician's numbered frames
+    stored_in_the_local_store(clinician, record)
+
+
+def stored_in_the_local_store(home: Path, record: dict[str, Any]) -> None:
+    """The call's samples and summary are in the clinician's store, with no patient data."""
+    report = run_outpost(home, "call", "--report", "--json", "--last", "1")
+    assert report.returncode == 0, report.stderr
+    (stored,) = json.loads(report.stdout)
+    assert stored["call_id"] == record["summary"]["call_id"]
+    assert stored["summary"] == record["summary"]
+    assert stored["samples"] == len(record["samples"])  # one a second, every one stored
+    lines = run_outpost(home, "call", "--report").stdout
+    assert f"appointment {record['summary']['appointment']}: 4 s, hung-up" in lines
+    names = [
+        item["patient"]["name"]
+        for item in json.loads(run_outpost(home, "schedule", "--json").stdout)["appointments"]
+    ]
+    conn = raw_connection(Profile.at(home))
+    try:
+        samples = [json.loads(text) for (text,) in conn.execute("SELECT sample FROM call_quality")]
+        dump = "\n".join(
+            str(row)
+            for table in ("call_summary", "call_quality")
+            for row in conn.execute(f"SELECT * FROM {table}")
+        )
+    finally:
+        conn.close()
+    assert samples == record["samples"]
+    assert not [name for name in names if name in dump]
 
 
 def test_without_a_patient_the_call_gives_up_in_one_line(clinician: Path) -> None:
@@ -187,6 +218,10 @@ def test_without_a_patient_the_call_gives_up_in_one_line(clinician: Path) -> Non
         (
             ["call", "--appointment", "appt-nowhere", "--synthetic"],
             "outpost: No appointment appt-nowhere in the local store.\n",
+        ),
+        (
+            ["call", "--synthetic"],
+            "outpost: `outpost call` needs --appointment ID (or --report).\n",
         ),
         (
             ["call", "--appointment", "{first}"],
