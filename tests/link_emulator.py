@@ -116,8 +116,20 @@ class LinkEmulator:
         """Drop everything both ways until `restore` (a cable pulled, Wi-Fi gone)."""
         self._loop.call_soon_threadsafe(setattr, self, "_cut", True)
 
-    def restore(self) -> None:
-        self._loop.call_soon_threadsafe(setattr, self, "_cut", False)
+    def restore(self, *, new_address: bool = False) -> None:
+        """End a cut. With `new_address`, come back as after a network change: upstream
+        sees every client from a new port, so what was set up before (a TURN allocation,
+        an ICE pair) is dead and only new connections work."""
+
+        def change() -> None:
+            if new_address:
+                for back in self._backs.values():
+                    if back.transport is not None:
+                        back.transport.close()
+                self._backs.clear()
+            self._cut = False
+
+        self._loop.call_soon_threadsafe(change)
 
     @property
     def up_stats(self) -> DirectionStats:

@@ -19,7 +19,7 @@ from outpost.media import signaling_messages as wire
 from outpost.media.call_meter import CallMeter
 from outpost.media.call_record import CallRecord, EndReason, RenegotiationReason
 from outpost.media.local_media import LocalMedia
-from outpost.media.peer import Peer, PeerOptions
+from outpost.media.peer import CLOSE_WAIT_S, Peer, PeerOptions
 from outpost.media.remote_media import RemoteMedia
 from outpost.media.signaling_client import (
     CloseReason,
@@ -54,6 +54,7 @@ class CallBase(ABC):
         self._sample_s = sample_s
         self._check_s = check_s
         self.peer: Peer | None = None
+        self._closing: set[asyncio.Task[None]] = set()  # replaced connections still closing
         self.session = 0
         self._welcome: wire.Welcome | None = None
         self._ended: EndReason | None = None
@@ -166,9 +167,12 @@ class CallBase(ABC):
             incoming.cancel()
 
     async def _replace_peer(self, session: int, reason: RenegotiationReason) -> Peer:
-        """Close the current peer connection and make the one for `session`."""
+        """Close the current peer connection (in the background) and make the one for
+        `session`."""
         if self.peer is not None:
-            await self.peer.close()
+            closing = self.peer.begin_close()
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
         self.session = session
         offered = self._welcome.ice_servers if self._welcome is not None else ()
         options = dataclasses.replace(
@@ -187,6 +191,8 @@ class CallBase(ABC):
         if self._ended is not EndReason.REMOTE_BYE and self._signaling.connected:
             await self._signaling.send(wire.Bye("hangup"))
         if self.peer is not None:
-            await self.peer.close()
+            self._closing.add(self.peer.begin_close())
+        if self._closing:
+            await asyncio.wait(self._closing, timeout=CLOSE_WAIT_S)
         await self.remote.close()
         await self._signaling.close()

@@ -186,8 +186,15 @@ class CallSession(CallBase):
         if peer is None or self._patient is not wire.PeerState.ADMITTED:
             return
         reason = self._watch.verdict(peer, self._config.connect_timeout_s)
-        if reason is not None:
+        if not self._signaling.connected and self._watch.flowing():
+            self._signaling.retry_now()  # media is back, so is the network: rejoin now
+        if reason is not None and self._signaling.connected:
             await self._renegotiate(reason)
+        elif reason is not None:
+            # The network is gone (our socket too): an offer could not reach the patient,
+            # and this connection may carry media again by itself when the link returns.
+            # The socket's return renegotiates (`_on_welcome`).
+            self._set_state(CallState.RECONNECTING)
         elif (
             peer.state is LinkState.CONNECTED
             and (self._watch.flowing() or not peer.receives_media)

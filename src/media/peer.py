@@ -8,6 +8,7 @@ is complete. Create only on the runtime loop (aiortc binds the running loop).
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 import time
@@ -33,6 +34,8 @@ from outpost.media.local_media import LocalMedia
 from outpost.media.remote_media import RemoteMedia
 
 logger = logging.getLogger(__name__)
+
+CLOSE_WAIT_S = 2.0
 
 
 class VideoCodec(enum.Enum):
@@ -98,6 +101,7 @@ class Peer:
         self.connected_at: float | None = None
         self.state = LinkState.CONNECTING
         self.pc = RTCPeerConnection(rtc_configuration(options.ice_servers, options.relay_only))
+        self._closing: asyncio.Task[None] | None = None
         self.pc.on("track", self._on_track)
         self.pc.on("iceconnectionstatechange", self._on_state)
         self.pc.on("connectionstatechange", self._on_state)
@@ -160,6 +164,26 @@ class Peer:
     async def stats(self) -> RTCStatsReport:
         return await self.pc.getStats()
 
-    async def close(self) -> None:
-        await self.pc.close()
+    def begin_close(self) -> asyncio.Task[None]:
+        """Start closing, without waiting. Over a dead link aiortc's close waits for the TURN
+        server to confirm that our allocation is released, retrying for about a minute;
+        a call must not stand still for that."""
+        if self._closing is None:
+            self._closing = asyncio.get_running_loop().create_task(
+                self.pc.close(), name=f"close-session-{self.session}"
+            )
+            self._closing.add_done_callback(self._closed)
         self.state = LinkState.CLOSED
+        return self._closing
+
+    async def close(self, wait_s: float = CLOSE_WAIT_S) -> None:
+        """Close, waiting at most `wait_s`; what is left (a TURN release nobody answers)
+        goes on in the background."""
+        closing = self.begin_close()
+        done, _ = await asyncio.wait({closing}, timeout=wait_s)
+        if not done:
+            logger.info("session %d: still closing after %.1f s", self.session, wait_s)
+
+    def _closed(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("session %d: close failed (%r)", self.session, task.exception())

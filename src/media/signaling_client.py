@@ -10,6 +10,7 @@ by a newer connection) end the client instead of retrying.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 import random
@@ -127,7 +128,7 @@ def error_for(reason: CloseReason) -> CallError:
 @dataclass(frozen=True)
 class Backoff:
     base_s: float = 0.25
-    cap_s: float = 2.0
+    cap_s: float = 1.0  # a visit waits on this socket to heal: keep the wait short
 
     def delay(self, attempt: int, draw: Callable[[], float] = random.random) -> float:
         """Full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
@@ -159,6 +160,7 @@ class SignalingClient:
         self._http: aiohttp.ClientSession | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
         self.connections = 0  # sockets opened so far (1 + reconnections)
         self.closed_reason: CloseReason | None = None
 
@@ -196,6 +198,11 @@ class SignalingClient:
         logger.debug("signaling: sent %s", wire.describe(message))
         return True
 
+    def retry_now(self) -> None:
+        """Cut the backoff short: try to reconnect at once (the caller has seen the
+        network come back, e.g. media arriving again). No effect while connected."""
+        self._wake.set()
+
     async def drop_connection(self) -> None:
         """Close the socket as a network fault would; the client reconnects (tests, drills)."""
         if self._ws is not None:
@@ -232,7 +239,9 @@ class SignalingClient:
             attempt = 0 if opened else attempt + 1
             delay = self._backoff.delay(attempt)
             logger.info("signaling: reconnecting in %.2f s", delay)
-            await asyncio.sleep(delay)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
 
     async def _connect_once(self) -> bool:
         """One socket's life; True if it was opened (then closed by a fault)."""

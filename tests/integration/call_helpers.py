@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from outpost.core.ice_servers import IceServer
 from outpost.media import pipeline
 from outpost.media.call_record import CallRecord
 from outpost.media.call_session import CallConfig, CallSession, CallState
@@ -23,6 +24,7 @@ from outpost.media.signaling_client import (
 )
 from outpost.media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
 from tests.server_process import RunningServer
+from tests.turn_server import RunningTurn
 
 SMALL = (320, 240)  # keeps two endpoints' encoders cheap on a 2-core CI machine
 
@@ -59,6 +61,17 @@ class Visit:
         await asyncio.gather(*self.runs, return_exceptions=True)
 
 
+def through_link(turn: RunningTurn, link_port: int) -> tuple[PeerOptions, PeerOptions]:
+    """(clinician's, patient's) options: both relay-only through `turn`, the clinician
+    reaching it through a `LinkEmulator` on `link_port`, so all its media crosses that link."""
+    shaped = IceServer(f"turn:127.0.0.1:{link_port}?transport=udp", turn.username, turn.password)
+    direct = IceServer(turn.url("udp"), turn.username, turn.password)
+    return (
+        PeerOptions(ice_servers=(shaped,), relay_only=True),
+        PeerOptions(ice_servers=(direct,), relay_only=True),
+    )
+
+
 def visit(
     server: RunningServer,
     appointment: str,
@@ -68,9 +81,12 @@ def visit(
     *,
     ladder: bool = False,
     patient_options: PeerOptions | None = None,
+    clinician_url: str | None = None,
 ) -> Visit:
     """Both sides, not yet connected (build inside the running loop). With `ladder`, the
-    clinician's media is the full pipeline (echo canceller, ladder, 640x480 camera)."""
+    clinician's media is the full pipeline (echo canceller, ladder, 640x480 camera).
+    `clinician_url` is where the clinician reaches the server (e.g. through a `TcpRelay`);
+    the server's own address by default."""
 
     async def access_token() -> str:
         return token
@@ -78,7 +94,9 @@ def visit(
     states: list[CallState] = []
     media = pipeline.synthetic() if ladder else None
     clinician = CallSession(
-        SignalingClient(clinician_endpoint(server.base_url, appointment, access_token)),
+        SignalingClient(
+            clinician_endpoint(clinician_url or server.base_url, appointment, access_token)
+        ),
         media.local if media else synthetic_media(),
         media.remote if media else RemoteMedia(read_markers=True),
         config or CallConfig(),
