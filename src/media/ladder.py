@@ -6,6 +6,11 @@ step a measured rate fits). Up slowly: one step after 10 s of good samples; the 
 seconds on the new step are a probe that one bad sample undoes, and each failed probe
 doubles the wait before the next (up to 160 s), so a link at the edge does not flap.
 Every change is a `Transition` with its time and a reason in plain words.
+
+Heavy loss with a steady round trip (no queue anywhere) may be random, as on a radio
+link, and sending less does not cure that: such loss takes the ladder down one step, and
+what happens then tells whether the link is full or the loss is the link's own
+(`loss_probe.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from outpost.media.link_pressure import (
     PressureGauge,
     PressureTuning,
 )
+from outpost.media.loss_probe import LossProbe, LossProbeTuning
 
 
 class Step(enum.Enum):
@@ -102,6 +108,7 @@ class LadderTuning:
     lossy_off: float = 0.02
     lossy_off_samples: int = 5
     pressure: PressureTuning = field(default_factory=PressureTuning)
+    loss_probe: LossProbeTuning = field(default_factory=LossProbeTuning)
 
 
 class Ladder:
@@ -122,6 +129,7 @@ class Ladder:
         self._losses: collections.deque[float] = collections.deque(maxlen=3)
         self._lossy = False
         self._calm = 0
+        self._loss_probe = LossProbe(self.tuning.loss_probe)
         self.history: collections.deque[Transition] = collections.deque(maxlen=1000)
 
     @property
@@ -142,10 +150,14 @@ class Ladder:
         """Take one measurement; returns the transition it caused, if any."""
         self._track_loss(sample)
         previous, self._last_at = self._last_at, sample.at
-        seen = self._gauge.assess(sample, SPECS[self._step].needs_kbps)
+        needs = SPECS[self._step].needs_kbps
         since = sample.at - self._changed_at if self._changed_at is not None else None
         self._forget_probe_failures(since)
         settling = not self._went_up and since is not None and since < self.tuning.settle_s
+        below = ORDER[min(ORDER.index(self._step) + 1, len(ORDER) - 1)]
+        seen = self._loss_probe.judge(
+            self._gauge.assess(sample, needs), needs, SPECS[below].has_video, settling
+        )
         if settling and seen.pressure is Pressure.BAD and Cause.RATE not in seen.causes:
             return None  # the queue left by the step we came from is still draining
         self._recent.append(seen)
@@ -171,6 +183,7 @@ class Ladder:
             target = max(below, fits[0], key=ORDER.index)
         if self._went_up and since is not None and since < self.tuning.probe_window_s:
             self._failures[self._step] += 1
+        self._loss_probe.stepped_down(bad)
         reason = _describe(bad, SPECS[self._step], after_step_up=probing)
         return self._move(seen.sample.at, target, reason, up=False)
 
@@ -209,6 +222,7 @@ class Ladder:
             self._lossy = True
         elif self._calm >= self.tuning.lossy_off_samples:
             self._lossy = False
+            self._loss_probe.forget()
 
 
 def _describe(bad: list[Assessment], spec: StepSpec, after_step_up: bool) -> str:

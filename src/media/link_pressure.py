@@ -5,6 +5,13 @@ congestion: heavy loss, a round trip that grew well above its usual value (a que
 filling somewhere), a local send queue, or a measured rate below what the current step
 needs. Fair samples (some loss, a slightly longer round trip) block stepping up but do
 not push down: random loss without a growing queue is not cured by sending less.
+
+What got through (our rate less the loss) is taken as the link's rate only while the link
+shows it is full: a round trip well above its usual value, heavy loss with a longer round
+trip (a short queue overflowing), our own send queue, or loss so heavy (40%) that no
+usable radio link loses that much at random. Otherwise loss says nothing about the rate
+(a radio link loses packets at any rate): heavy loss with a steady round trip is bad for
+its own sake (`Assessment.loss_only`) and `loss_probe.py` finds out whether it is ours.
 """
 
 from __future__ import annotations
@@ -30,8 +37,10 @@ class LinkSample:
 class PressureTuning:
     loss_bad: float = 0.10
     loss_fair: float = 0.03
+    loss_full: float = 0.40  # this much loss is a link far too slow, not a radio's random loss
     rtt_rise_bad_ms: float = 250.0  # over the lowest round trip of the last two minutes
     rtt_rise_fair_ms: float = 100.0
+    rtt_rise_lossy_ms: float = 30.0  # heavy loss with this much more round trip: a full queue
     rtt_bad_ms: float = 1000.0  # bad whatever the usual value
     queue_bad_ms: float = 300.0
     queue_fair_ms: float = 100.0
@@ -58,6 +67,11 @@ class Assessment:
     causes: frozenset[Cause]
     rtt_base_ms: float | None
     capacity_kbps: float | None  # what the link carries at most, when the sample says so
+
+    @property
+    def loss_only(self) -> bool:
+        """Bad for heavy loss alone: no queue, no measured rate below the step's need."""
+        return self.pressure is Pressure.BAD and self.causes == {Cause.LOSS}
 
 
 class PressureGauge:
@@ -88,7 +102,10 @@ class PressureGauge:
             fair.add(Cause.QUEUE)
         if {Cause.LOSS, Cause.RTT} <= fair:
             bad |= fair  # loss while a queue grows: congestion, not random loss
-        capacity = _capacity(sample, congested=bool(bad & {Cause.LOSS, Cause.QUEUE}))
+        elif Cause.LOSS in bad and rise >= t.rtt_rise_lossy_ms:
+            bad.add(Cause.RTT)  # heavy loss and a longer round trip: a short queue overflowing
+        queueing = bool(bad & {Cause.RTT, Cause.QUEUE}) or loss >= t.loss_full
+        capacity = _capacity(sample, queueing)
         if capacity is not None and capacity < needs_kbps:
             bad.add(Cause.RATE)
         if bad:
@@ -104,13 +121,14 @@ class PressureGauge:
         return min(rtt for _, rtt in self._rtts) if self._rtts else None
 
 
-def _capacity(sample: LinkSample, congested: bool) -> float | None:
-    """The most the link can carry: the estimate, or what got through while it was full.
+def _capacity(sample: LinkSample, queueing: bool) -> float | None:
+    """The most the link can carry: the estimate, or what got through while a queue
+    showed the link was full.
 
-    What got through says nothing about the link while nothing is lost or queued: then it
-    is only what we sent.
+    Without a queue, what got through is only what we sent, less any random loss: at 20%
+    loss on a fast radio link it is 80% of our rate, which says nothing about the link.
     """
     limits = [sample.available_kbps] if sample.available_kbps is not None else []
-    if congested and sample.delivered_kbps is not None:
+    if queueing and sample.delivered_kbps is not None:
         limits.append(sample.delivered_kbps)
     return min(limits) if limits else None

@@ -2,7 +2,8 @@
 
 Once a second it turns the call's quality sample into the ladder's `LinkSample` (round
 trip and loss from the far end's reports on what we send; what got through = our rate
-less that loss) and applies the ladder's step: the camera's size and frame rate
+less that loss, which the ladder takes as the link's rate only when the link shows it is
+full, see `link_pressure.py`) and applies the ladder's step: the camera's size and frame rate
 (`ScaledVideoTrack`), the VP8 ceiling and the Opus bitrate (`encoders.py`, installed on
 each new peer connection's senders before the first frame), and records each change in
 the call's record. Without it a call sends at aiortc's defaults.

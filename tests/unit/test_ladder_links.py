@@ -1,72 +1,19 @@
 """The ladder in a closed loop with a simulated bottleneck: the issue's three links.
 
-`Bottleneck` is a fluid model of a rate-limited link with a drop-tail buffer (like `tbf`):
-each second the sender offers its step's rate (wobbling +-15% like a real encoder), the
-link forwards at most its rate, the rest queues (the round trip grows) or is dropped when
-the buffer is full. It answers with what a sender learns from RTCP: round trip, loss and
-what got through. The real thing, with namespaces and tbf, is the call benchmark's job.
+`Bottleneck` (tests/unit/link_model.py) is a fluid model of a rate-limited link with a
+drop-tail buffer (like `tbf`): each second the sender offers its step's rate (wobbling
++-15% like a real encoder). The real thing, with namespaces and tbf, is
+tests/integration/test_call_ladder_netns.py and the call benchmark's job.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass
 
-from outpost.media.ladder import SPECS, Ladder, Step, Transition
+from outpost.media.ladder import SPECS, Ladder, Step
 from outpost.media.link_pressure import LinkSample
-
-AUDIO_KBPS = 47.0  # Opus 24 kbit/s + 50 packet headers a second
-
-
-@dataclass
-class Bottleneck:
-    rate_kbps: float
-    base_rtt_ms: float
-    random_loss: float = 0.0
-    buffer_ms: float = 250.0
-    queue_kbit: float = 0.0
-
-    def second(self, at: float, offered_kbps: float, rng: random.Random) -> LinkSample:
-        capacity = self.rate_kbps
-        limit = capacity * self.buffer_ms / 1000
-        backlog = self.queue_kbit + offered_kbps
-        sent = min(capacity, backlog)
-        self.queue_kbit = backlog - sent
-        dropped = max(0.0, self.queue_kbit - limit)
-        self.queue_kbit -= dropped
-        lost = dropped + (sent * self.random_loss)
-        return LinkSample(
-            at=at,
-            rtt_ms=self.base_rtt_ms + 1000 * self.queue_kbit / capacity + rng.uniform(0, 15),
-            loss=min(1.0, lost / offered_kbps),
-            delivered_kbps=sent * (1 - self.random_loss),
-        )
-
-
-@dataclass(frozen=True)
-class Run:
-    steps: list[Step]  # one a second
-    transitions: list[Transition]
-    queue_ms: list[float]  # what the bottleneck held, as delay
-    losses: list[float]
-
-
-def run(link: Bottleneck, seconds: int, seed: int = 1) -> Run:
-    rng = random.Random(seed)
-    ladder = Ladder()
-    steps, transitions, queue, losses = [], [], [], []
-    for at in range(seconds):
-        needs = SPECS[ladder.step].needs_kbps
-        offered = needs * rng.uniform(0.80, 1.10) if needs else AUDIO_KBPS
-        sample = link.second(float(at), offered, rng)
-        queue.append(1000 * link.queue_kbit / link.rate_kbps)
-        losses.append(sample.loss or 0.0)
-        transition = ladder.feed(sample)
-        if transition is not None:
-            transitions.append(transition)
-        steps.append(ladder.step)
-    return Run(steps, transitions, queue, losses)
+from tests.unit.link_model import AUDIO_KBPS, Bottleneck, run
 
 
 def test_400_kbps_100_ms_keeps_video_at_320x240_15fps_or_better() -> None:
