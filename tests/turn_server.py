@@ -14,7 +14,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +106,9 @@ def _wait_listening(process: subprocess.Popen[bytes], ports: list[int], log: Pat
 
 
 @contextmanager
-def running_turn(folder: Path) -> Iterator[RunningTurn]:
+def running_turn(folder: Path, extra_args: Sequence[str] = ()) -> Iterator[RunningTurn]:
+    """coturn on 127.0.0.1; `extra_args` are added to its command line (e.g.
+    `--denied-peer-ip=127.0.0.1`: it allocates relays but relays nothing)."""
     binary = shutil.which("turnserver")
     if binary is None:
         raise TurnStartError("turnserver is missing: run scripts/bootstrap.sh as root (coturn)")
@@ -139,6 +141,7 @@ def running_turn(folder: Path) -> Iterator[RunningTurn]:
         f"--pidfile={folder / 'turnserver.pid'}",
         "--min-port=49160",
         "--max-port=49999",
+        *extra_args,
     ]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

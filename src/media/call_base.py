@@ -12,12 +12,14 @@ import dataclasses
 import logging
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 
 from outpost.core.errors import CallError, CallErrorKind
-from outpost.core.ice_servers import merged
+from outpost.core.ice_servers import IceServer, merged
 from outpost.media import signaling_messages as wire
 from outpost.media.call_meter import CallMeter
 from outpost.media.call_record import CallRecord, EndReason, RenegotiationReason
+from outpost.media.ice_rotation import IceRotation
 from outpost.media.local_media import LocalMedia
 from outpost.media.peer import CLOSE_WAIT_S, Peer, PeerOptions
 from outpost.media.remote_media import RemoteMedia
@@ -54,6 +56,7 @@ class CallBase(ABC):
         self._sample_s = sample_s
         self._check_s = check_s
         self.peer: Peer | None = None
+        self._ice = IceRotation()  # which of several STUN/TURN servers the next one uses
         self._closing: set[asyncio.Task[None]] = set()  # replaced connections still closing
         self.session = 0
         self._welcome: wire.Welcome | None = None
@@ -173,14 +176,39 @@ class CallBase(ABC):
             closing = self.peer.begin_close()
             self._closing.add(closing)
             closing.add_done_callback(self._closing.discard)
+        if self.peer is not None and self.peer.connected_at is None:
+            self._ice.failed()  # it never came up: the next servers of the list
         self.session = session
-        offered = self._welcome.ice_servers if self._welcome is not None else ()
-        options = dataclasses.replace(
-            self._options, ice_servers=merged(self._options.ice_servers, offered)
-        )
+        choice = self._ice.choose(self._ice_servers())
+        options = dataclasses.replace(self._options, ice_servers=choice.servers)
         self.peer = Peer(session, options, self.local, self.remote)
-        self.meter.renegotiated(session, reason)
+        self.meter.renegotiated(session, reason, stun=choice.stun, turn=choice.turn)
         return self.peer
+
+    def _ice_servers(self) -> tuple[IceServer, ...]:
+        """Ours first, then those the room's `welcome` offered."""
+        offered = self._welcome.ice_servers if self._welcome is not None else ()
+        return merged(self._options.ice_servers, offered)
+
+    async def _described_peer(
+        self,
+        session: int,
+        reason: RenegotiationReason,
+        describe: Callable[[Peer], Awaitable[str]],
+    ) -> tuple[Peer, str]:
+        """A new peer connection for `session` and its description (offer or answer).
+        Relay-only, a TURN server that gave no relay candidate (down, unreachable, refused
+        us) would make a connection that cannot work: the next TURN server is tried at
+        once instead, each at most once."""
+        peer = await self._replace_peer(session, reason)
+        sdp = await describe(peer)
+        retries = IceRotation.turn_count(self._ice_servers()) - 1
+        while self._options.relay_only and " typ relay" not in sdp and retries > 0:
+            retries -= 1
+            logger.info("session %d: no relay candidate; trying the next TURN server", session)
+            peer = await self._replace_peer(session, RenegotiationReason.NO_RELAY)
+            sdp = await describe(peer)
+        return peer, sdp
 
     def _negotiated(self, peer: Peer) -> None:
         """Offer and answer are both applied: the senders' codecs are known."""

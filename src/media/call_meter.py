@@ -69,8 +69,17 @@ class CallMeter:
     def since_admitted(self) -> float:
         return 0.0 if self.admitted_at is None else self._clock() - self.admitted_at
 
-    def renegotiated(self, session: int, reason: RenegotiationReason) -> None:
-        self._renegotiations.append(Renegotiation(round(self.since_admitted(), 3), session, reason))
+    def renegotiated(
+        self,
+        session: int,
+        reason: RenegotiationReason,
+        *,
+        stun: str | None = None,
+        turn: str | None = None,
+    ) -> None:
+        self._renegotiations.append(
+            Renegotiation(round(self.since_admitted(), 3), session, reason, stun, turn)
+        )
 
     def stepped(self, step_from: str, step_to: str, reason: str) -> None:
         """The ladder's seam: record a step change (and the step now in force)."""

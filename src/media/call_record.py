@@ -29,6 +29,7 @@ class RenegotiationReason(enum.Enum):
     PEER_REJOINED = "peer-rejoined"  # the other side's socket came back
     STALE_SESSION = "stale-session"  # the room had a newer session than ours
     REMOTE_OFFER = "remote-offer"  # patient side: the clinician started a new session
+    NO_RELAY = "no-relay"  # relay-only: the TURN server gave no relay candidate; the next one
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Renegotiation:
     t_s: float
     session: int
     reason: RenegotiationReason
+    stun: str | None = None  # the STUN and TURN server this connection used (URLs only)
+    turn: str | None = None
 
 
 @dataclass(frozen=True)

@@ -207,11 +207,10 @@ class CallSession(CallBase):
         if wait > 0:
             await asyncio.sleep(wait)
         self._last_offer_at = time.monotonic()
-        peer = await self._replace_peer(self.session + 1, reason)
+        self._set_state(CallState.CONNECTING_MEDIA if reason is R.FIRST else CallState.RECONNECTING)
+        peer, sdp = await self._described_peer(self.session + 1, reason, lambda new: new.offer())
         self._watch.restart()
         logger.info("call: offering session %d (%s)", peer.session, reason.value)
-        self._set_state(CallState.CONNECTING_MEDIA if reason is R.FIRST else CallState.RECONNECTING)
-        sdp = await peer.offer()
         await self._signaling.send(wire.Offer(sdp, peer.session))
 
     def _waiting_state(self) -> CallState:

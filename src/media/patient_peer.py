@@ -90,8 +90,9 @@ class PatientPeer(CallBase):
         reason = (
             RenegotiationReason.FIRST if self.peer is None else RenegotiationReason.REMOTE_OFFER
         )
-        peer = await self._replace_peer(offer.session, reason)
-        sdp = await peer.answer(offer.sdp)
+        peer, sdp = await self._described_peer(
+            offer.session, reason, lambda new: new.answer(offer.sdp)
+        )
         self._negotiated(peer)
         await self._signaling.send(wire.Answer(sdp, peer.session))
         logger.info("patient: answered session %d", peer.session)

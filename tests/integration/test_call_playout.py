@@ -9,10 +9,6 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from outpost.core.ice_servers import IceServer
 from outpost.media.call_session import CallConfig
@@ -20,23 +16,11 @@ from outpost.media.peer import PeerOptions
 from outpost.media.playout_buffer import MIN_TARGET_MS, PlayoutCounts
 from tests.integration.call_helpers import Visit, frames_after, until, visit
 from tests.link_emulator import LinkEmulator, LinkShape
-from tests.server_process import RunningServer, running_server
+from tests.server_process import RunningServer
 from tests.signaling_client import demo_links
-from tests.turn_server import RunningTurn, running_turn
+from tests.turn_server import RunningTurn
 
 USER = "dr.rivera"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    with running_server(Path(tmp_path_factory.mktemp("playout")), seed="demo") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def turn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningTurn]:
-    with running_turn(Path(tmp_path_factory.mktemp("turn"))) as running:
-        yield running
 
 
 def playout(call: Visit) -> PlayoutCounts:
@@ -58,7 +42,8 @@ async def listen(call: Visit, seconds: float) -> tuple[PlayoutCounts, PlayoutCou
     return before, playout(call), delays
 
 
-def test_a_clean_call_plays_all_the_far_ends_audio(server: RunningServer) -> None:
+def test_a_clean_call_plays_all_the_far_ends_audio(demo_server: RunningServer) -> None:
+    server = demo_server
     appointment, link = demo_links(server, USER)[0]
 
     async def scenario() -> None:
@@ -87,8 +72,9 @@ def test_a_clean_call_plays_all_the_far_ends_audio(server: RunningServer) -> Non
 
 
 def test_five_percent_loss_is_concealed_and_adds_no_delay(
-    server: RunningServer, turn: RunningTurn
+    demo_server: RunningServer, turn_server: RunningTurn
 ) -> None:
+    server, turn = demo_server, turn_server
     appointment, link_url = demo_links(server, USER)[1]
 
     async def scenario() -> None:
