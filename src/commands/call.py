@@ -38,7 +38,7 @@ from outpost.media.call_base import CallBase
 from outpost.media.call_record import CallRecord
 from outpost.media.call_session import CallConfig, CallSession, CallState
 from outpost.media.patient_peer import PatientPeer
-from outpost.media.peer import PeerOptions, rtc_configuration
+from outpost.media.peer import PeerOptions, VideoCodec, rtc_configuration
 from outpost.media.signaling_client import SignalingClient, clinician_endpoint, patient_endpoint
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
@@ -69,7 +69,9 @@ def _say(text: str) -> None:
 
 def _peer_options(args: argparse.Namespace, settings: Settings) -> PeerOptions:
     options = PeerOptions(
-        ice_servers=settings.ice_servers, relay_only=args.relay_only or settings.relay_only
+        ice_servers=settings.ice_servers,
+        relay_only=args.relay_only or settings.relay_only,
+        video_codec=VideoCodec.H264 if settings.video_codec == "h264" else VideoCodec.VP8,
     )
     rtc_configuration(options.ice_servers, options.relay_only)  # refuse a bad setup early
     return options

@@ -96,6 +96,15 @@ def _language(value: object) -> str:
     return value.strip().lower()
 
 
+VIDEO_CODECS = ("vp8", "h264")
+
+
+def _video_codec(value: object) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in VIDEO_CODECS:
+        raise ValueError(f"must be one of {', '.join(VIDEO_CODECS)}")
+    return value.strip().lower()
+
+
 def _server_url(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("must be text")
@@ -130,6 +139,7 @@ class Settings:
     idle_lock_minutes: int = 10
     ice_servers: tuple[IceServer, ...] = ()  # STUN/TURN, in order (core/ice_servers.py)
     relay_only: bool = False  # calls use TURN relays only (locked-down networks)
+    video_codec: str = "vp8"  # what video visits offer first: one of VIDEO_CODECS
     language: str = ""  # the app's language: "" follows the system, else one of LANGUAGES
 
 
@@ -141,6 +151,7 @@ _FIELDS: dict[str, Callable[[object], Any]] = {
     "idle_lock_minutes": _int_between(0, 24 * 60),
     "ice_servers": parse_ice_servers,
     "relay_only": _bool,
+    "video_codec": _video_codec,
     "language": _language,
 }
 _MAY_HOLD_SECRETS = frozenset({"ice_servers"})

@@ -19,6 +19,7 @@ from outpost.core.ice_servers import IceServer, merged
 from outpost.media import signaling_messages as wire
 from outpost.media.call_meter import CallMeter
 from outpost.media.call_record import CallRecord, EndReason, RenegotiationReason
+from outpost.media.h264 import use_fast_h264
 from outpost.media.ice_rotation import IceRotation
 from outpost.media.local_media import LocalMedia
 from outpost.media.peer import CLOSE_WAIT_S, Peer, PeerOptions
@@ -214,6 +215,7 @@ class CallBase(ABC):
         """Offer and answer are both applied: the senders' codecs are known."""
         if self.steps is not None:
             self.steps.attach(peer)
+        use_fast_h264(peer.pc)  # when H.264 was negotiated: x264 at a fast preset
 
     async def _finish(self) -> None:
         if self._ended is not EndReason.REMOTE_BYE and self._signaling.connected:

@@ -22,6 +22,11 @@ def test_defaults_when_no_source_sets_anything(tmp_path: Path) -> None:
     assert settings.log_level == "INFO"
     assert settings.profile == Profile.at(tmp_path)
     assert settings.profile.database == tmp_path.resolve() / "outpost.db"
+    assert settings.video_codec == "vp8"
+    h264 = load_settings(
+        home=tmp_path, environ={"OUTPOST_VIDEO_CODEC": "H264"}, policy_file=tmp_path / "absent"
+    )
+    assert h264.video_codec == "h264"
 
 
 def test_each_layer_beats_the_one_below(tmp_path: Path) -> None:
@@ -69,6 +74,7 @@ def test_policy_file_location_can_be_set_by_environment(tmp_path: Path) -> None:
         ('server_url = "ftp://x"', "must be an http:// or https:// address"),
         ("autosav_ms = 500", "Unknown setting 'autosav_ms' in policy file"),
         ("autosave_ms = = 1", "is not valid TOML"),
+        ('video_codec = "av1"', "must be one of vp8, h264"),
     ],
 )
 def test_invalid_policy_names_key_and_file(tmp_path: Path, text: str, expected: str) -> None:
