@@ -6,8 +6,8 @@ drained. No Outpost call code: no ladder, no echo canceller, no bounded encoders
 The offer and the answer travel as JSON lines over stdin/stdout (aiortc gathers every
 candidate before `setLocalDescription` returns, so one of each is enough):
 
-    python bench/call_bare.py --role offer --trace T --duration 60   # prints {"sdp": ...}
-    python bench/call_bare.py --role answer --trace T --duration 60  # reads it, answers
+    python bench/call_bare.py --role offer --trace T --duration 60   # {"ready"}, go, {"sdp"}
+    python bench/call_bare.py --role answer --trace T --duration 60  # {"ready"}, offer, answer
 
 It then prints `{"first_video_ms": ...}` (from starting the offer, or receiving it, to the
 first decoded remote frame) and runs until the duration is over.
@@ -29,7 +29,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcconfiguration import RTCIceTransportPolicy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.call_probe import ProbeLog
+from bench.call_probe import Grain, ProbeLog
 from outpost.media import frame_marker
 from outpost.media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
 
@@ -58,10 +58,11 @@ async def _drain(track: MediaStreamTrack, log: ProbeLog, first: asyncio.Event) -
 
 async def run(args: argparse.Namespace) -> None:
     log = ProbeLog(args.trace)
-    draw = frame_marker.draw
+    draw, grain = frame_marker.draw, Grain(args.grain)
 
     def probed_draw(luma: frame_marker.Plane, number: int) -> None:
         log.sent(number)
+        grain.apply(luma)
         draw(luma, number)
 
     vars(frame_marker)["draw"] = probed_draw
@@ -84,7 +85,9 @@ async def run(args: argparse.Namespace) -> None:
     first = asyncio.Event()
     drains: list[asyncio.Task[None]] = []
     pc.on("track", lambda track: drains.append(asyncio.ensure_future(_drain(track, log, first))))
+    _say(ready=True)
     if args.role == "offer":
+        await _line()  # the bench says go once both ends are up
         started = time.monotonic()
         await pc.setLocalDescription(await pc.createOffer())
         _say(sdp=pc.localDescription.sdp)
@@ -123,6 +126,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=640)
     parser.add_argument("--height", type=int, default=480)
     parser.add_argument("--fps", type=float, default=30.0)
+    parser.add_argument("--grain", type=int, default=0, help="camera grain bits (call_probe)")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -72,10 +72,11 @@ def browsers(folder: Path) -> Iterator[Browsers]:
         server.server_close()
 
 
-def _config(ice: Ice | None) -> str:
+def _config(ice: Ice | None, grain: int) -> str:
     width, height, fps = SIZE
     return json.dumps(
         {
+            "grain": grain,
             "iceServers": [ice.browser()] if ice else [],
             "relayOnly": bool(ice and ice.relay_only),
             "width": width,
@@ -127,7 +128,7 @@ async def chromium_pair(found: Browsers, setup: Setup, folder: Path) -> PairResu
         )
         for side, ice in ((offer, setup.offer_ice), (answer, setup.answer_ice)):
             await side.page.wait_for("typeof window.bench === 'object'")
-            await side.page.evaluate(f"bench.init({_config(ice)})")
+            await side.page.evaluate(f"bench.init({_config(ice, setup.grain)})")
         watch.start()
         try:
             sdp = await one.evaluate("bench.offer()")

@@ -69,11 +69,12 @@ def _environment(home: Path, ice: Ice | None) -> dict[str, str]:
     return outpost_environment(home, extra)
 
 
-async def _start(home: Path, trace: Path, ice: Ice | None, *args: str) -> Any:
+async def _start(home: Path, trace: Path, grain: int, ice: Ice | None, *args: str) -> Any:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         str(BENCH / "call_probe.py"),
         str(trace),
+        str(grain),
         "--",
         "--home",
         str(home),
@@ -118,6 +119,7 @@ async def outpost_pair(site: Site, setup: Setup, name: str) -> PairResult:
     patient = await _start(
         folder / "patient-home",
         files["patient"],
+        setup.grain,
         setup.answer_ice,
         "patient-bot",
         "--link",
@@ -131,6 +133,7 @@ async def outpost_pair(site: Site, setup: Setup, name: str) -> PairResult:
         clinician = await _start(
             site.clinician_home,
             files["clinician"],
+            setup.grain,
             setup.offer_ice,
             "call",
             "--appointment",

@@ -48,6 +48,7 @@ class Setup:
     candidates) and link changes at given seconds after the call starts."""
 
     seconds: float
+    grain: int = 0  # camera grain bits (call_probe.Grain); 0: the bare test pattern
     offer_ice: Ice | None = None
     answer_ice: Ice | None = None
     events: tuple[tuple[float, Callable[[], None]], ...] = ()
@@ -91,7 +92,7 @@ async def scheduled(t0: float, setup: Setup) -> Any:
 # -- bare aiortc ---------------------------------------------------------------------------
 
 
-def _bare_command(role: str, trace: Path, seconds: float, ice: Ice | None) -> list[str]:
+def _bare_command(role: str, trace: Path, setup: Setup, ice: Ice | None) -> list[str]:
     command = [
         sys.executable,
         str(BENCH / "call_bare.py"),
@@ -100,7 +101,9 @@ def _bare_command(role: str, trace: Path, seconds: float, ice: Ice | None) -> li
         "--trace",
         str(trace),
         "--duration",
-        f"{seconds:g}",
+        f"{setup.seconds:g}",
+        "--grain",
+        str(setup.grain),
     ]
     if ice is not None:
         command += ["--ice-server", ice.url, "--username", ice.username]
@@ -124,7 +127,7 @@ async def bare_pair(setup: Setup, folder: Path) -> PairResult:
     traces = folder / "bare-offer.trace", folder / "bare-answer.trace"
     processes = [
         await asyncio.create_subprocess_exec(
-            *_bare_command(role, trace, setup.seconds, ice),
+            *_bare_command(role, trace, setup, ice),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )
@@ -137,11 +140,15 @@ async def bare_pair(setup: Setup, folder: Path) -> PairResult:
     watch = Watch({"offer": Target(offerer.pid), "answer": Target(answerer.pid)})
     watch.start()
     try:
+        for process in processes:
+            await _json_line(process)  # ready: imported, tracks made
+        assert answerer.stdin is not None
+        assert offerer.stdin is not None
+        offerer.stdin.write(b"{}\n")
+        await offerer.stdin.drain()
         offer = await _json_line(offerer)
         t0 = time.time()
         async with scheduled(t0, setup):
-            assert answerer.stdin is not None
-            assert offerer.stdin is not None
             answerer.stdin.write((json.dumps(offer) + "\n").encode())
             await answerer.stdin.drain()
             answer = await _json_line(answerer)

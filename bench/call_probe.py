@@ -14,7 +14,7 @@ Run as a script, it is `outpost` with the probes installed (the CLI's own code r
 unchanged; the probes wrap `frame_marker.draw`, `frame_marker.read_frame` and aiortc's
 `RemoteStreamTrack.recv`):
 
-    python bench/call_probe.py TRACE -- --home H call --appointment A --synthetic ...
+    python bench/call_probe.py TRACE GRAIN_BITS -- --home H call --appointment A --synthetic ...
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import av
+import numpy as np
+import numpy.typing as npt
 
 MARKER_MOD = 1 << 16
 
@@ -107,7 +109,32 @@ def _lines(path: Path) -> Iterator[str]:
 # -- outpost with probes --------------------------------------------------------------------
 
 
-def install(log: ProbeLog) -> None:
+class Grain:
+    """Camera-like grain on a synthetic luma plane: the low `bits` bits flipped by a fixed
+    random texture seen through a window that moves at random each frame, so every frame
+    carries fresh detail the encoder must spend bits on, as a real sensor's noise makes it
+    (the bare test pattern compresses to far less than a camera). One in-place XOR."""
+
+    def __init__(self, bits: int, margin: int = 64, seed: int = 7) -> None:
+        self.bits = bits
+        self._margin = margin
+        self._random = np.random.default_rng(seed)
+        self._texture: npt.NDArray[np.uint8] | None = None
+
+    def apply(self, luma: npt.NDArray[np.uint8]) -> None:
+        if self.bits <= 0:
+            return
+        height, width = luma.shape
+        texture = self._texture
+        if texture is None or texture.shape != (height + self._margin, width + self._margin):
+            shape = (height + self._margin, width + self._margin)
+            texture = self._random.integers(0, 1 << self.bits, shape, dtype=np.uint8)
+            self._texture = texture
+        dy, dx = (int(value) for value in self._random.integers(0, self._margin, 2))
+        np.bitwise_xor(luma, texture[dy : dy + height, dx : dx + width], out=luma)
+
+
+def install(log: ProbeLog, grain: Grain) -> None:
     """Wrap the synthetic camera's marker drawing (capture), the far end's marker reading
     (decode), and aiortc's remote tracks for audio (arrival from aiortc, before anything
     of Outpost's: its own playout buffer, if any, reports its delay in the record)."""
@@ -119,6 +146,7 @@ def install(log: ProbeLog) -> None:
 
     def probed_draw(luma: frame_marker.Plane, number: int) -> None:
         log.sent(number)
+        grain.apply(luma)
         draw(luma, number)
 
     def probed_read(frame: av.VideoFrame) -> int | None:
@@ -139,15 +167,15 @@ def install(log: ProbeLog) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[1] != "--":
-        print("usage: call_probe.py TRACE -- OUTPOST-ARGS...", file=sys.stderr)
+    if len(argv) < 3 or argv[2] != "--":
+        print("usage: call_probe.py TRACE GRAIN_BITS -- OUTPOST-ARGS...", file=sys.stderr)
         return 2
     log = ProbeLog(Path(argv[0]))
-    install(log)
+    install(log, Grain(int(argv[1])))
     from outpost.cli import main as outpost_main
 
     try:
-        return outpost_main(argv[2:])
+        return outpost_main(argv[3:])
     finally:
         log.close()
 
