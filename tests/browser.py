@@ -120,6 +120,13 @@ class Page:
                 )
             await asyncio.sleep(0.05)
 
+    async def reload_with(self, source: str) -> None:
+        """Reload the page with `source` run before any of its own scripts (on every load
+        from now on): a test's stand-in for a browser API, e.g. a slow permission prompt."""
+        await self._call("Page.enable", {})
+        await self._call("Page.addScriptToEvaluateOnNewDocument", {"source": source})
+        await self.evaluate("location.reload()")
+
     async def click(self, selector: str) -> None:
         await self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
 

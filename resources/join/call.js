@@ -2,6 +2,11 @@
 // clinician always offers; each offer with a higher session replaces the connection
 // (a reconnection or renegotiation). Candidates travel inside the SDP, so the answer is
 // sent only once ICE gathering has finished (docs/signaling.md).
+//
+// The answer sends audio and video whenever the patient has, or may still get, a camera
+// and a microphone: a kind whose device is still opening (the permission prompt is up)
+// is answered "sendrecv" with no track yet, and `replaceTrack` puts the track on that
+// sender when it opens, so media starts on the same connection without renegotiating.
 
 const GATHER_TIMEOUT_MS = 10000;
 
@@ -33,8 +38,10 @@ export class Call {
     this._onState = onState;
   }
 
-  /** Answer an offer; null when it is stale (an older session than the current one). */
-  async answer(sdp, session, stream) {
+  /** Answer an offer; null when it is stale (an older session than the current one).
+   * `stream` holds the tracks there are now; `pending(kind)` says whether a device of
+   * that kind may still open ("audio" or "video"). */
+  async answer(sdp, session, stream, pending = () => false) {
     if (session < this.session || (session === this.session && this.pc)) return null;
     this.close();
     this.session = session;
@@ -53,8 +60,14 @@ export class Call {
       if (this.pc === pc) this._onState(pc.connectionState);
     });
     await pc.setRemoteDescription({ type: "offer", sdp });
-    if (stream) {
-      for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    for (const transceiver of pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind;
+      const track = stream ? stream.getTracks().find((item) => item.kind === kind) : null;
+      if (track) {
+        await transceiver.sender.replaceTrack(track);
+        if (transceiver.sender.setStreams) transceiver.sender.setStreams(stream);
+      }
+      transceiver.direction = track || pending(kind) ? "sendrecv" : "recvonly";
     }
     await pc.setLocalDescription(await pc.createAnswer());
     await gathered(pc);
@@ -62,11 +75,15 @@ export class Call {
     return pc.localDescription.sdp;
   }
 
-  /** Use another camera or microphone without renegotiating. */
-  async replaceTrack(track) {
+  /** Send `track` (a camera or microphone opened late, or another one) without
+   * renegotiating, on the sender the answer set up for its kind. */
+  async replaceTrack(track, stream = null) {
     if (!this.pc || !track) return;
-    for (const sender of this.pc.getSenders()) {
-      if (sender.track && sender.track.kind === track.kind) await sender.replaceTrack(track);
+    for (const transceiver of this.pc.getTransceivers()) {
+      const sends = transceiver.currentDirection === "sendrecv" || transceiver.direction === "sendrecv";
+      if (transceiver.receiver.track.kind !== track.kind || !sends) continue;
+      await transceiver.sender.replaceTrack(track);
+      if (stream && transceiver.sender.setStreams) transceiver.sender.setStreams(stream);
     }
   }
 

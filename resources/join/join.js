@@ -9,6 +9,10 @@ import { checkConnection, Signal } from "./signal.js";
 
 const $ = (id) => document.getElementById(id);
 const STATS_EVERY_MS = 1000;
+// An offer that comes while the camera and microphone are still opening (the patient
+// joined before allowing them) waits this long for them; then the answer goes without
+// them and they are added to the connection as soon as they open.
+const DEVICES_WAIT_MS = 2000;
 const LINK_CHECK_AFTER_FAILURES = 3;
 const SCREENS = {
   loading: "screen-loading",
@@ -28,6 +32,7 @@ const page = {
   devicesShown: false,
   muted: false,
   cameraOff: false,
+  devicesOpening: null, // the promise of the devices being opened, while they are
 };
 let call = null;
 window.outpostStats = { session: 0, peerConnections: 0, framesDecoded: 0, audioPacketsReceived: 0 };
@@ -88,7 +93,15 @@ function fillSelect(select, options, current, none) {
   select.disabled = options.length < 2;
 }
 
-async function openDevices(cameraId = "", microphoneId = "") {
+function openDevices(cameraId = "", microphoneId = "") {
+  const opening = openChosenDevices(cameraId, microphoneId).finally(() => {
+    if (page.devicesOpening === opening) page.devicesOpening = null;
+  });
+  page.devicesOpening = opening;
+  return opening;
+}
+
+async function openChosenDevices(cameraId, microphoneId) {
   if (!mediaSupported()) {
     check("check-camera", "failed", "this page needs a secure (https) address to use it");
     check("check-microphone", "failed", "this page needs a secure (https) address to use it");
@@ -110,9 +123,19 @@ async function openDevices(cameraId = "", microphoneId = "") {
   fillSelect($("camera"), found.cameras, found.camera, "No camera found");
   fillSelect($("microphone"), found.microphones, found.microphone, "No microphone found");
   if (call) {
-    await call.replaceTrack(devices.videoTrack);
-    await call.replaceTrack(devices.audioTrack);
+    await call.replaceTrack(devices.videoTrack, devices.stream);
+    await call.replaceTrack(devices.audioTrack, devices.stream);
   }
+}
+
+/** Whether a device of `kind` may still open: it is being opened now. */
+function devicePending(kind) {
+  return page.devicesOpening !== null && !(kind === "audio" ? devices.audioTrack : devices.videoTrack);
+}
+
+function devicesSettled(ms) {
+  if (page.devicesOpening === null) return Promise.resolve();
+  return Promise.race([page.devicesOpening, new Promise((resolve) => setTimeout(resolve, ms))]);
 }
 
 function applyToggles() {
@@ -195,9 +218,10 @@ async function answerOffer(sdp, session) {
   if (!call) {
     call = new Call({ iceServers: page.iceServers, onRemote: showRemote, onState: connectionState });
   }
+  await devicesSettled(DEVICES_WAIT_MS);
   let answer;
   try {
-    answer = await call.answer(sdp, session, devices.stream);
+    answer = await call.answer(sdp, session, devices.stream, devicePending);
   } catch {
     callMessage("The call could not start on this browser. Please try another browser.");
     return;

@@ -4,8 +4,10 @@ aiortc reports ICE `failed` late (its consent checks take about 30 s) and has no
 `disconnected` state, so besides ICE failure the watch also judges by what arrives: a
 connection that has not come up within the connect timeout, or one through which nothing
 (no audio, no video frame) has arrived for `stall_s`, is replaced. A far end that
-answered without sending anything gets a couple of new offers (its camera may not have
-been ready), then the call goes on one way instead of renegotiating forever.
+answered without sending anything, or whose media has not yet started on this connection
+(the browser page adds the camera and microphone to the connection when the patient
+allows them), gets a couple of new offers, then the call goes on one way instead of
+renegotiating forever; media that starts later resets the count.
 """
 
 from __future__ import annotations
@@ -91,10 +93,11 @@ class CallWatch:
             return None
         if now - max(self._progress_at, peer.connected_at) <= self._stall_s:
             return None
-        if peer.receives_media:
+        if peer.receives_media and self._arrived:
             return RenegotiationReason.MEDIA_STALLED
-        # The far end answered without sending anything (no camera or microphone yet, or
-        # none at all): try again a few times, then accept a one-way call.
+        # Nothing ever came on this connection: the far end answered without sending
+        # (no camera or microphone yet, or none at all) or its devices are still opening:
+        # try again a few times, then accept a one-way call until media starts.
         if self._quiet_retries < QUIET_RETRIES:
             self._quiet_retries += 1
             return RenegotiationReason.MEDIA_STALLED

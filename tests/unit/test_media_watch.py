@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
+
 from outpost.media.call_record import RenegotiationReason
 from outpost.media.peer import LinkState
 from outpost.media.remote_media import ReceivedCounts
@@ -75,13 +77,18 @@ def test_silence_after_connecting_is_a_stall_and_arrivals_reset_it() -> None:
     assert watch.verdict(Link(state=LinkState.CONNECTED, connected_at=10.1), 10.0) is None
 
 
-def test_a_far_end_that_sends_nothing_gets_two_more_offers_then_peace() -> None:
+@pytest.mark.parametrize("answered_sending", [False, True])
+def test_a_far_end_that_sends_nothing_gets_two_more_offers_then_peace(
+    answered_sending: bool,
+) -> None:
+    """Whether its answer says it sends nothing, or says it sends but nothing has come on
+    the connection yet (the patient has not allowed the camera and microphone)."""
     watch, arrivals, clock = _watch()
     verdicts = []
     for _attempt in range(4):
         watch.restart()
         link = Link(LinkState.CONNECTED, created_at=clock.now, connected_at=clock.now)
-        link.receives_media = False
+        link.receives_media = answered_sending
         clock.now += 4.5
         verdicts.append(watch.verdict(link, 10.0))
     assert verdicts == [RenegotiationReason.MEDIA_STALLED] * 2 + [None, None]
