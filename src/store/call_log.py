@@ -1,11 +1,12 @@
 """`CallLog`: video visits' quality records in the local store (schema migration 4).
 
-A call gets a `call_summary` row when it starts, its quality samples (about one a second)
-in `call_quality` in batches as they come, and its summary and events (renegotiations,
-ladder steps) when it ends; a call cut short by a crash keeps the samples written so far.
+A call gets its `call_summary` row with its first batch of quality samples (about one a
+second, in `call_quality`), more samples in batches as they come, and its summary and
+events (renegotiations, ladder steps) when it ends; a call cut short by a crash keeps the
+samples written so far.
 Values are JSON objects of counts, rates, states and ids only: the media layer's record
 as `CallRecord.to_json` gives it, never a name, a note or an address. Samples older than
-`SAMPLE_RETENTION_DAYS` are pruned when a new call begins (a 30-minute call is about 0.8
+`SAMPLE_RETENTION_DAYS` are pruned when a new call begins (a 30-minute call is about 1
 MB of samples); summaries are kept. Use it on the store's thread.
 """
 
