@@ -278,8 +278,9 @@ async def narrow(ctx: Context, turn: RunningTurn) -> Part:
             verdicts += [
                 verdict(
                     min(only) >= TARGET_AUDIO_ONLY,
-                    f"150 kbit/s: audio only for {pct(min(only))} of the measured seconds "
-                    f"(worse end; target >= {pct(TARGET_AUDIO_ONLY)})",
+                    f"150 kbit/s: audio only for {pct(only[0])} (clinician) and {pct(only[1])} "
+                    f"(patient) of the measured seconds (target >= {pct(TARGET_AUDIO_ONLY)} "
+                    "each)",
                 ),
                 verdict(
                     played >= TARGET_AUDIO_THIN and gap <= TARGET_GAP_S,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -93,10 +94,19 @@ async def _until_line(process: Any, prefix: str, timeout: float) -> float:
             process.stdout.readline(), max(deadline - time.monotonic(), 0.1)
         )
         if not line:
-            error = (await process.stderr.read()).decode(errors="replace")
-            raise RuntimeError(f"outpost ended before {prefix!r}: {error.strip()[-400:]}")
+            error = (await process.stderr.read()).decode(errors="replace").strip()
+            raise RuntimeError(f"outpost ended before {prefix!r}: {error[-400:]}{_log(error)}")
         if line.decode().startswith(prefix):
             return time.time()
+
+
+def _log(error: str) -> str:
+    """The end of the log an 'unexpected error' points to (the run's folder is removed)."""
+    found = re.search(r"written to (\S+)", error)
+    if found is None or not Path(found.group(1)).exists():
+        return ""
+    lines = Path(found.group(1)).read_text(errors="replace").splitlines()
+    return "\n" + "\n".join(lines[-40:])
 
 
 @asynccontextmanager
