@@ -7,15 +7,16 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 
 # Qt's xcb platform and fonts, the Secret Service keychain, a virtual display for UI tests;
-# for video visits: Chromium (the patient's browser in tests), coturn (TURN), espeak-ng
-# (speech for the echo tests) and iproute2 (network namespaces for thin-link tests).
+# for video visits: PortAudio (the speaker), Chromium (the patient's browser in tests),
+# coturn (TURN), espeak-ng (speech for the echo tests), iproute2 (network namespaces for
+# thin-link tests) and jackd2 (a JACK server with a dummy sound card for speaker tests).
 DEB_PACKAGES=(
   python3-venv
   libgl1 libegl1 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-shape0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxkbcommon-x11-0
   libfontconfig1 fonts-dejavu-core libwayland-cursor0 libwayland-egl1 xkb-data libdbus-1-3
   libpulse0 dbus gnome-keyring xvfb xauth
-  chromium coturn espeak-ng iproute2
+  libportaudio2 chromium coturn espeak-ng iproute2 jackd2
 )
 
 missing=()

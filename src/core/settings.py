@@ -105,6 +105,20 @@ def _video_codec(value: object) -> str:
     return value.strip().lower()
 
 
+DEVICE_NAME_MAX = 200
+
+
+def _device(value: object) -> str:
+    """A camera, microphone or speaker as the system names it ("" the system's default,
+    "synthetic" the test sources; core/device_choice.py)."""
+    if not isinstance(value, str):
+        raise ValueError("must be text: a device name, empty for the system's default")
+    name = value.strip()
+    if len(name) > DEVICE_NAME_MAX or any(ord(char) < 32 for char in name):
+        raise ValueError(f"must be one line of at most {DEVICE_NAME_MAX} characters")
+    return name
+
+
 def _server_url(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("must be text")
@@ -141,6 +155,11 @@ class Settings:
     relay_only: bool = False  # calls use TURN relays only (locked-down networks)
     video_codec: str = "vp8"  # what video visits offer first: one of VIDEO_CODECS
     language: str = ""  # the app's language: "" follows the system, else one of LANGUAGES
+    # video visits' devices on this workstation: "" the system's default, "synthetic" the
+    # test sources, else the device's name (core/device_choice.py)
+    camera: str = ""
+    microphone: str = ""
+    speaker: str = ""
 
 
 # key -> parser; every key here may appear in a file, as OUTPOST_<KEY>, or in --set.
@@ -153,6 +172,9 @@ _FIELDS: dict[str, Callable[[object], Any]] = {
     "relay_only": _bool,
     "video_codec": _video_codec,
     "language": _language,
+    "camera": _device,
+    "microphone": _device,
+    "speaker": _device,
 }
 _MAY_HOLD_SECRETS = frozenset({"ice_servers"})
 
