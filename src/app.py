@@ -111,7 +111,11 @@ def _services(store: ClinicStore, settings: Settings, keychain: SystemKeychain) 
 
 
 def visit_calls(
-    settings: Settings, keychain: SystemKeychain, worker: StoreWorker[ClinicStore]
+    settings: Settings,
+    keychain: SystemKeychain,
+    worker: StoreWorker[ClinicStore],
+    *,
+    camera_size: tuple[int, int] = (640, 480),
 ) -> CallService:
     """Video visits as the signed-in clinician; a due token refresh runs on the store
     worker, never at the same time as the sync engine's."""
@@ -120,7 +124,7 @@ def visit_calls(
         tokens, lambda job: worker.submit(lambda _store: job(), timeout=30)
     )
     options = PeerOptions(ice_servers=settings.ice_servers, relay_only=settings.relay_only)
-    return CallService(credentials, options)
+    return CallService(credentials, options, camera_size=camera_size)
 
 
 def open_in_browser(url: str) -> bool:

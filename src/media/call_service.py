@@ -37,7 +37,7 @@ from outpost.media.call_session import CallConfig, CallState
 from outpost.media.ladder import Step
 from outpost.media.peer import PeerOptions
 from outpost.media.signaling_client import SignalingClient, clinician_endpoint
-from outpost.media.video_image import newer_image
+from outpost.media.video_image import ImageReader
 from outpost.media.visit_session import VisitSession
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,9 @@ class _Visit:
         self.task: asyncio.Task[None] | None = None
         self.summary: VisitSummary | None = None
         self.error: OutpostError | None = None
+        self.remote_images = ImageReader(media.remote.video)
         self.self_view: visit_sources.SelfViewTrack | None = None
+        self.local_images: ImageReader | None = None
         self.microphone: visit_sources.SwitchableAudioTrack | None = None
 
     @property
@@ -160,6 +162,7 @@ class CallService:
         )
         visit = _Visit(next(self._numbers), appointment_id, media, session)
         visit.self_view, visit.microphone = camera, microphone
+        visit.local_images = ImageReader(camera.newest)
         self._visit = visit
         logger.info("visit %d: opening the room", visit.base // SERIALS_PER_VISIT)
         try:
@@ -242,13 +245,13 @@ class CallService:
         visit = self._visit
         if visit is None:
             return None
-        return newer_image(visit.media.remote.video, since, visit.base, max_width, max_height)
+        return visit.remote_images.newer(since, visit.base, max_width, max_height)
 
     def local_video(self, since: int, max_width: int, max_height: int) -> VideoImage | None:
         visit = self._visit
-        if visit is None or visit.self_view is None:
+        if visit is None or visit.local_images is None:
             return None
-        return newer_image(visit.self_view.newest, since, visit.base, max_width, max_height)
+        return visit.local_images.newer(since, visit.base, max_width, max_height)
 
     @property
     def session(self) -> VisitSession | None:

@@ -7,7 +7,10 @@ when the frame is newer than the one it has.
 
 from __future__ import annotations
 
+import threading
+
 import av
+from av.video.reformatter import VideoReformatter
 
 from outpost.core.visits import VideoImage
 from outpost.media.newest import FrameSlot
@@ -23,19 +26,25 @@ def fitted(width: int, height: int, max_width: int, max_height: int) -> tuple[in
     return fit_w, fit_h
 
 
-def to_image(frame: av.VideoFrame, serial: int, max_width: int, max_height: int) -> VideoImage:
-    width, height = fitted(frame.width, frame.height, max_width, max_height)
-    rgb = frame.reformat(width=width, height=height, format="rgb24").to_ndarray()
-    return VideoImage(width, height, rgb.tobytes(), serial)
+class ImageReader:
+    """Turns one source's newest frames into `VideoImage`s. It has its own converter: a
+    frame's built-in one (`VideoFrame.reformat`) is shared by every thread that touches the
+    frame, and two threads scaling the same camera frame at once deadlock in libswscale."""
 
+    def __init__(self, slot: FrameSlot[av.VideoFrame]) -> None:
+        self._slot = slot
+        self._lock = threading.Lock()
+        self._converter = VideoReformatter()
 
-def newer_image(
-    slot: FrameSlot[av.VideoFrame], since: int, base: int, max_width: int, max_height: int
-) -> VideoImage | None:
-    """The slot's frame as an image if it is newer than serial `since`; serials are
-    `base + version`, so another call's pictures never look old."""
-    frame, version = slot.take()
-    serial = base + version
-    if frame is None or serial == since or max_width < MIN_SIDE or max_height < MIN_SIDE:
-        return None
-    return to_image(frame, serial, max_width, max_height)
+    def newer(self, since: int, base: int, max_width: int, max_height: int) -> VideoImage | None:
+        """The slot's frame as an image if it is newer than serial `since`; serials are
+        `base + version`, so another call's pictures never look old."""
+        frame, version = self._slot.take()
+        serial = base + version
+        if frame is None or serial == since or max_width < MIN_SIDE or max_height < MIN_SIDE:
+            return None
+        width, height = fitted(frame.width, frame.height, max_width, max_height)
+        with self._lock:
+            rgb = self._converter.reformat(frame, width=width, height=height, format="rgb24")
+            pixels = rgb.to_ndarray().tobytes()
+        return VideoImage(width, height, pixels, serial)

@@ -170,6 +170,7 @@ class VisitRoomWidget(QWidget):
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox()
         combo.setAccessibleName(name)
+        combo.view().setAccessibleName(self.tr("{device} choices").format(device=name))
         return combo
 
     def _buddy(self, text: str, widget: QWidget) -> QLabel:

@@ -42,6 +42,7 @@ from outpost.ui.bridge import Bridge
 from outpost.ui.garbage import MainThreadGarbageCollector
 from outpost.ui.main_window import MainWindow
 from tests.ui.app_stack import AppStack, build_app
+from tests.ui.visit_helpers import call_ports, synthetic_patient  # noqa: F401 - fixtures
 
 R = TypeVar("R")
 
