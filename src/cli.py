@@ -42,8 +42,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="open Outpost on a demo profile with sample data")
-    demo.add_argument("--headless", action="store_true", help="run the demo without a window")
+    demo = commands.add_parser(
+        "demo", help="open Outpost on a demo server with a test patient waiting (fresh each run)"
+    )
+    demo.add_argument(
+        "--headless", action="store_true", help="hold the demo video visit without a window"
+    )
+    demo.add_argument(
+        "--duration",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="with --headless: seconds of call (default 10)",
+    )
 
     note = commands.add_parser("note", help="write and list visit notes (works offline)")
     note_commands = note.add_subparsers(dest="note_command", metavar="ACTION", required=True)
@@ -178,7 +189,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
         from outpost.demo import run_demo
 
-        return run_demo(settings, headless=args.headless)
+        return run_demo(settings, headless=args.headless, duration_s=args.duration)
     if args.command == "selftest":
         from outpost.selftest import run_selftest
 

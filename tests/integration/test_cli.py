@@ -210,22 +210,6 @@ def test_selftest_fails_without_keychain(tmp_path: Path) -> None:
     assert "Not healthy" in result.stdout
 
 
-def test_headless_demo_seeds_writes_and_signs(tmp_path: Path) -> None:
-    home = tmp_path / "demo"
-    result = run_outpost(home, "demo", "--headless")
-    assert result.returncode == 0, result.stderr
-    assert "Demo data: 12 patients, 24 appointments over 3 days (36 records" in result.stdout
-    assert "Today's schedule" in result.stdout
-    assert "Offline queue: 2 changes waiting to sync" in result.stdout
-    notes = json.loads(run_outpost(home, "note", "list", "--json").stdout)
-    assert [note["status"] for note in notes] == ["signed"]
-    # Running it again keeps what was written before.
-    again = run_outpost(home, "demo", "--headless")
-    assert again.returncode == 0, again.stderr
-    assert "(0 records added or updated)" in again.stdout
-    assert len(json.loads(run_outpost(home, "note", "list", "--json").stdout)) == 2
-
-
 def test_module_entry_point_and_version(tmp_path: Path) -> None:
     result = run_outpost(tmp_path / "profile", "--version")
     assert result.returncode == 0
