@@ -100,6 +100,7 @@ class LadderTuning:
     down_window: int = 3  # samples looked at
     down_count: int = 2  # of them bad, to step down
     settle_s: float = 2.0  # after a step down, while queues drain, only a rate counts
+    fit_share: float = 0.9  # a step fits a measured rate if it needs at most this share
     up_hold_s: float = 10.0
     max_hold_s: float = 160.0
     tentative_s: float = 5.0  # after a step up, one bad sample undoes it
@@ -178,8 +179,9 @@ class Ladder:
             return None
         below = ORDER[ORDER.index(self._step) + 1]
         target = below
-        if seen.capacity_kbps is not None:
-            fits = [s for s in ORDER if SPECS[s].needs_kbps <= seen.capacity_kbps]
+        if seen.capacity_kbps is not None and not probing:  # a failed probe goes back
+            room = self.tuning.fit_share * seen.capacity_kbps  # retransmissions, bursts
+            fits = [s for s in ORDER if SPECS[s].needs_kbps <= room]
             target = max(below, fits[0], key=ORDER.index)
         if self._went_up and since is not None and since < self.tuning.probe_window_s:
             self._failures[self._step] += 1
@@ -228,7 +230,7 @@ class Ladder:
 def _describe(bad: list[Assessment], spec: StepSpec, after_step_up: bool) -> str:
     """Why the ladder steps down, e.g. "loss 8% for 3 s"."""
     latest = bad[-1]
-    seconds = max(1.0, latest.sample.at - bad[0].sample.at + 1.0)
+    seconds = max(1.0, latest.sample.at - bad[0].sample.at + 1.0, latest.rtt_high_s)
     parts = []
     if Cause.RATE in latest.causes and latest.capacity_kbps is not None:
         parts.append(

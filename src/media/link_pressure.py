@@ -2,16 +2,17 @@
 
 Pure logic for the step-down ladder (`ladder.py`). A sample is bad when the link shows
 congestion: heavy loss, a round trip that grew well above its usual value (a queue
-filling somewhere), a local send queue, or a measured rate below what the current step
-needs. Fair samples (some loss, a slightly longer round trip) block stepping up but do
-not push down: random loss without a growing queue is not cured by sending less.
+filling somewhere) or stayed fairly high for seconds (a queue that never drains: we fill
+the link), a local send queue, or a measured rate below what the current step needs.
+Fair samples (some loss, a slightly longer round trip) block stepping up but do not push
+down: random loss without a growing queue is not cured by sending less.
 
 What got through (our rate less the loss) is taken as the link's rate only while the link
-shows it is full: a round trip well above its usual value, heavy loss with a longer round
-trip (a short queue overflowing), our own send queue, or loss so heavy (40%) that no
-usable radio link loses that much at random. Otherwise loss says nothing about the rate
-(a radio link loses packets at any rate): heavy loss with a steady round trip is bad for
-its own sake (`Assessment.loss_only`) and `loss_probe.py` finds out whether it is ours.
+shows it is full: heavy loss with a longer round trip (a queue overflowing), our own send
+queue, or loss so heavy (40%) that no usable radio link loses that much at random.
+Otherwise loss says nothing about the rate (a radio link loses packets at any rate):
+heavy loss with a steady round trip is bad for its own sake (`Assessment.loss_only`) and
+`loss_probe.py` finds out whether it is ours.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class PressureTuning:
     rtt_rise_fair_ms: float = 100.0
     rtt_rise_lossy_ms: float = 30.0  # heavy loss with this much more round trip: a full queue
     rtt_bad_ms: float = 1000.0  # bad whatever the usual value
+    standing_s: float = 5.0  # a round trip fairly high this long: a queue that never drains
     queue_bad_ms: float = 300.0
     queue_fair_ms: float = 100.0
     baseline_window_s: float = 120.0
@@ -67,6 +69,7 @@ class Assessment:
     causes: frozenset[Cause]
     rtt_base_ms: float | None
     capacity_kbps: float | None  # what the link carries at most, when the sample says so
+    rtt_high_s: float = 0.0  # how long the round trip has been fairly high, so far
 
     @property
     def loss_only(self) -> bool:
@@ -80,6 +83,7 @@ class PressureGauge:
     def __init__(self, tuning: PressureTuning | None = None) -> None:
         self.tuning = tuning or PressureTuning()
         self._rtts: collections.deque[tuple[float, float]] = collections.deque()
+        self._high_since: float | None = None  # first of a run of fairly high round trips
 
     def assess(self, sample: LinkSample, needs_kbps: float) -> Assessment:
         t = self.tuning
@@ -96,6 +100,9 @@ class PressureGauge:
             bad.add(Cause.RTT)
         elif rise >= t.rtt_rise_fair_ms:
             fair.add(Cause.RTT)
+        high_s = self._high_for(sample.at, rise >= t.rtt_rise_fair_ms)
+        if Cause.RTT in fair and high_s >= t.standing_s:
+            bad.add(Cause.RTT)  # we fill the link: a queue stands and delays everything
         if (sample.queue_ms or 0.0) >= t.queue_bad_ms:
             bad.add(Cause.QUEUE)
         elif (sample.queue_ms or 0.0) >= t.queue_fair_ms:
@@ -104,14 +111,24 @@ class PressureGauge:
             bad |= fair  # loss while a queue grows: congestion, not random loss
         elif Cause.LOSS in bad and rise >= t.rtt_rise_lossy_ms:
             bad.add(Cause.RTT)  # heavy loss and a longer round trip: a short queue overflowing
-        queueing = bool(bad & {Cause.RTT, Cause.QUEUE}) or loss >= t.loss_full
-        capacity = _capacity(sample, queueing)
+        overflowing = Cause.LOSS in bad and rise >= t.rtt_rise_lossy_ms
+        full = overflowing or Cause.QUEUE in bad or loss >= t.loss_full
+        capacity = _capacity(sample, full)
         if capacity is not None and capacity < needs_kbps:
             bad.add(Cause.RATE)
         if bad:
-            return Assessment(sample, Pressure.BAD, frozenset(bad), base, capacity)
+            return Assessment(sample, Pressure.BAD, frozenset(bad), base, capacity, high_s)
         pressure = Pressure.FAIR if fair else Pressure.GOOD
-        return Assessment(sample, pressure, frozenset(fair), base, capacity)
+        return Assessment(sample, pressure, frozenset(fair), base, capacity, high_s)
+
+    def _high_for(self, at: float, high: bool) -> float:
+        """Seconds the round trip has been fairly high, this sample included (0: not now)."""
+        if not high:
+            self._high_since = None
+            return 0.0
+        if self._high_since is None:
+            self._high_since = at
+        return at - self._high_since + 1.0
 
     def _baseline(self, sample: LinkSample) -> float | None:
         if sample.rtt_ms is not None:
@@ -121,14 +138,15 @@ class PressureGauge:
         return min(rtt for _, rtt in self._rtts) if self._rtts else None
 
 
-def _capacity(sample: LinkSample, queueing: bool) -> float | None:
-    """The most the link can carry: the estimate, or what got through while a queue
-    showed the link was full.
+def _capacity(sample: LinkSample, full: bool) -> float | None:
+    """The most the link can carry: the estimate, or what got through while the link
+    showed it was full (a queue overflowing).
 
-    Without a queue, what got through is only what we sent, less any random loss: at 20%
-    loss on a fast radio link it is 80% of our rate, which says nothing about the link.
+    Otherwise what got through is only what we sent, less any random loss: at 20% loss on
+    a fast radio link it is 80% of our rate, and a round trip grown by someone else's
+    traffic says nothing of a camera that sends little; neither is the link's rate.
     """
     limits = [sample.available_kbps] if sample.available_kbps is not None else []
-    if queueing and sample.delivered_kbps is not None:
+    if full and sample.delivered_kbps is not None:
         limits.append(sample.delivered_kbps)
     return min(limits) if limits else None

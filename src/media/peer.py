@@ -32,6 +32,7 @@ from outpost.core.ice_servers import IceServer
 from outpost.media.audio_receiver import pass_audio_through
 from outpost.media.local_media import LocalMedia
 from outpost.media.remote_media import RemoteMedia
+from outpost.media.video_receiver import keep_video_moving
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ class Peer:
             if not any(t.kind == kind for t in self.pc.getTransceivers()):
                 self.pc.addTransceiver(kind, direction="recvonly")
         pass_audio_through(self.pc)
+        keep_video_moving(self.pc)
         await self.pc.setLocalDescription(await self.pc.createOffer())
         return str(self.pc.localDescription.sdp)
 
@@ -156,6 +158,7 @@ class Peer:
         """Patient: take the offer, add our tracks, the complete answer SDP."""
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
         pass_audio_through(self.pc)
+        keep_video_moving(self.pc)
         for track in self._local.tracks():
             self.pc.addTrack(track)
         await self.pc.setLocalDescription(await self.pc.createAnswer())

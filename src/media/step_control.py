@@ -22,6 +22,7 @@ from outpost.media.link_pressure import LinkSample
 from outpost.media.peer import Peer
 from outpost.media.quality import QualitySample
 from outpost.media.scaled_track import ScaledVideoTrack
+from outpost.media.sender_guard import SenderGuard
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class StepControl:
         self._meter: CallMeter | None = None
         self._vp8: BoundedVp8Encoder | None = None
         self._opus: AdjustableOpusEncoder | None = None
+        self.guard: SenderGuard | None = None
         if camera is not None:
             camera.set_step(self.ladder.step)
 
@@ -73,6 +75,11 @@ class StepControl:
             if mime == "video/vp8" and transceiver.sender.track is not None:
                 self._vp8 = BoundedVp8Encoder(self._video_ceiling_bps(self.ladder.targets))
                 attach_encoder(transceiver.sender, self._vp8)
+                if self.guard is not None:
+                    self.guard.close()
+                self.guard = SenderGuard(
+                    transceiver.sender, lambda: self._video_ceiling_bps(self.ladder.targets)
+                )
             elif mime == "audio/opus" and transceiver.sender.track is not None:
                 self._opus = AdjustableOpusEncoder()
                 attach_encoder(transceiver.sender, self._opus)

@@ -28,6 +28,8 @@ from outpost.media.newest import NewestQueue
 VIDEO_CLOCK = 90_000
 AUDIO_RATE = 48_000
 AUDIO_FRAME_SAMPLES = 960  # 20 ms
+GRAIN_LEVELS = 8  # the low 3 bits
+GRAIN_MASK = np.uint8(0xFF - (GRAIN_LEVELS - 1))
 
 # 3x5 digits, rows top to bottom.
 _DIGITS = (
@@ -104,13 +106,23 @@ class SyntheticVideoTrack(_PacedTrack):
     kind = "video"
 
     def __init__(
-        self, width: int = 640, height: int = 480, fps: float = 30.0, queue_size: int = 2
+        self,
+        width: int = 640,
+        height: int = 480,
+        fps: float = 30.0,
+        queue_size: int = 2,
+        *,
+        grain: bool = False,
     ) -> None:
+        """`grain`: the low 3 bits of the picture's brightness are noise, new in every
+        frame, like a camera sensor's: the encoder then uses what its ceiling allows, as
+        with a real camera (the plain pattern needs about 70 kbit/s at any ceiling)."""
         if width % 2 or height % 2 or width < 64 or height < 48:
             raise ValueError("width and height must be even and at least 64x48")
         super().__init__(1.0 / fps, queue_size)
         self.width, self.height, self.fps = width, height, fps
         self._background = _bars(width, height)
+        self._grain = np.random.default_rng(0) if grain else None
 
     def make(self, index: int) -> av.VideoFrame:
         w, h = self.width, self.height
@@ -118,6 +130,9 @@ class SyntheticVideoTrack(_PacedTrack):
         luma = image[:h]
         chroma_u = image[h : h + h // 4].reshape(h // 2, w // 2)
         chroma_v = image[h + h // 4 :].reshape(h // 2, w // 2)
+        if self._grain is not None:
+            luma &= GRAIN_MASK
+            luma |= self._grain.integers(0, GRAIN_LEVELS, luma.shape, dtype=np.uint8)
         side = (h // 6) & ~1
         x = int((w - side) * (0.5 + 0.5 * math.sin(index / self.fps * 1.7))) & ~1
         y = int((h - side) * (0.5 + 0.5 * math.sin(index / self.fps * 1.1 + 1.0))) & ~1

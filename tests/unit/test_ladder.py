@@ -272,3 +272,23 @@ def test_every_step_has_a_plain_label() -> None:
     assert len({label(step) for step in ORDER}) == len(ORDER)
     assert [SPECS[s].has_video for s in ORDER] == [True, True, True, False]
     assert [SPECS[s].opus_kbps for s in ORDER] == [48, 40, 32, 24]
+
+
+def test_a_queue_that_never_drains_steps_down_after_5_s() -> None:
+    """The round trip 150 ms above usual: not enough to step down at once, but a queue
+    standing for seconds means the step fills the link and delays everything."""
+    ladder = settled_at(Step.MEDIUM)
+    standing = [LinkSample(at=5 + t, rtt_ms=250.0, loss=0.0) for t in range(8)]
+
+    [transition] = feed(ladder, standing)
+
+    assert (transition.to_step, transition.at) == (Step.LOW, 10)  # 2 bad samples from 5 s
+    assert transition.reason == "round trip 250 ms (usually 100 ms) for 6 s"
+
+
+def test_a_measured_rate_leaves_room_for_retransmissions() -> None:
+    """A link measured at 430 kbit/s: 480x360 needs 400, too close; 320x240 fits."""
+    ladder = settled_at(Step.FULL)
+    samples = [LinkSample(at=5 + t, rtt_ms=100.0, available_kbps=430.0) for t in range(2)]
+    [transition] = feed(ladder, samples)
+    assert transition.to_step is Step.LOW

@@ -62,6 +62,31 @@ def test_marker_survives_vp8_and_downscaling() -> None:
     assert len(read) >= 50
 
 
+def test_a_grainy_picture_is_hard_to_compress_and_keeps_its_marker() -> None:
+    """With `grain`, VP8 needs several times the bits (like a camera); numbers read."""
+
+    def encoded(track: SyntheticVideoTrack) -> tuple[int, list[int | None]]:
+        encoder = av.CodecContext.create("libvpx", "w")
+        encoder.width, encoder.height, encoder.pix_fmt = 640, 480, "yuv420p"
+        encoder.time_base = fractions.Fraction(1, 30)
+        encoder.bit_rate = 3_000_000
+        decoder = av.CodecContext.create("libvpx", "r")
+        size, read = 0, []
+        for index in range(30):
+            frame = track.make(index)
+            frame.pts = index
+            for packet in encoder.encode(frame):
+                size += packet.size
+                read += [frame_marker.read_frame(f) for f in decoder.decode(packet)]
+        return size, read
+
+    plain, plain_read = encoded(SyntheticVideoTrack())
+    grainy, grainy_read = encoded(SyntheticVideoTrack(grain=True))
+    assert grainy > 4 * plain
+    assert grainy_read == plain_read == list(range(len(grainy_read)))
+    assert len(grainy_read) >= 20
+
+
 def test_marker_is_not_read_from_an_unmarked_frame() -> None:
     assert frame_marker.read(np.full((480, 640), 128, dtype=np.uint8)) is None
     assert frame_marker.read(np.zeros((480, 640), dtype=np.uint8)) is None
