@@ -26,8 +26,6 @@ OUTPOST_KEYRING_DIR=$keyring_dir dbus-run-session -- bash -c '
   eval "$(printf "%s" "${OUTPOST_KEYRING_PASSWORD:-outpost}" |
     XDG_DATA_HOME="$OUTPOST_KEYRING_DIR" gnome-keyring-daemon --daemonize --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
-  exec "$@"' outpost-keyring "$@" 2> >(grep --line-buffered -v "Failed to set fd limit" >&2) || status=$?
-wait $! 2>/dev/null || true  # the filter above: a container's dbus-daemon cannot raise its
-# file limit and says so on every start; everything else on stderr passes through
+  exec "$@"' outpost-keyring "$@" || status=$?
 [ -z "$cleanup" ] || rm -rf "$cleanup"
 exit "$status"
