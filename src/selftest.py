@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from outpost.core.device_choice import DeviceChoice
 from outpost.core.errors import OutpostError
 from outpost.core.settings import Settings
+from outpost.core.visits import DeviceKind
 from outpost.media.codecs import CodecCheck, check_opus, check_vp8
+from outpost.media.devices import Resolution, list_devices, resolve
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
 
@@ -94,6 +97,37 @@ def _cipher() -> Check:
     return Check("Encryption", True, f"SQLCipher {version[0]}")
 
 
+def _devices(settings: Settings) -> Callable[[], Check]:
+    """Every camera, microphone and speaker found; the one video visits use is marked
+    "(in use)". Missing hardware is not a failure (a kiosk may have none); a missing
+    sound library is."""
+
+    def run() -> Check:
+        devices = list_devices()
+        choice = DeviceChoice.from_settings(settings)
+        parts = []
+        for kind, label in (
+            (DeviceKind.CAMERA, "cameras"),
+            (DeviceKind.MICROPHONE, "microphones"),
+            (DeviceKind.SPEAKER, "speakers"),
+        ):
+            resolved = resolve(devices, choice, kind)
+            names = [
+                f"{name} (in use)" if name == resolved.name else name
+                for name in devices.names(kind)
+            ]
+            if resolved.resolution is Resolution.SYNTHETIC:
+                names.append("test source (in use)")
+            text = f"{label}: {', '.join(names) or 'none'}"
+            if resolved.resolution is Resolution.CHOSEN_MISSING:
+                text += f' ("{resolved.chosen}" is chosen but not connected)'
+            parts.append(text)
+        problem = devices.sound.problem
+        return Check("Devices", problem is None, "; ".join(parts + ([problem] if problem else [])))
+
+    return run
+
+
 def _store(settings: Settings) -> Callable[[], Check]:
     def run() -> Check:
         database = settings.profile.database
@@ -117,6 +151,7 @@ def run_checks(settings: Settings) -> list[Check]:
         ("Qt", _qt),
         ("VP8", _codec(check_vp8)),
         ("Opus", _codec(check_opus)),
+        ("Devices", _devices(settings)),
         ("Keychain", _keychain),
         ("Encryption", _cipher),
         ("Local store", _store(settings)),

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import av
-import numpy as np
 from aiortc.mediastreams import MediaStreamTrack
+
+from outpost.media.blank_frames import black_like, silence_like
 
 Frame = av.VideoFrame | av.AudioFrame
 
@@ -60,7 +60,6 @@ class LocalMedia:
         self._counters = {"audio": _Counter(), "video": _Counter()}
         self.muted = False
         self.camera_off = False
-        self._black: np.ndarray[Any, np.dtype[np.uint8]] | None = None
 
     def tracks(self) -> list[OutboundTrack]:
         """Fresh views for a new peer connection: audio first, then video."""
@@ -81,21 +80,11 @@ class LocalMedia:
     def shape_outgoing(self, kind: str, frame: Frame) -> Frame:
         shaped: Frame
         if isinstance(frame, av.AudioFrame):
-            shaped = _silence_like(frame) if self.muted else frame
+            shaped = silence_like(frame) if self.muted else frame
         else:
-            shaped = self._black_like(frame) if self.camera_off else frame
+            shaped = black_like(frame) if self.camera_off else frame
         self._counters[kind].count(shaped)
         return shaped
-
-    def _black_like(self, frame: av.VideoFrame) -> av.VideoFrame:
-        shape = (frame.height * 3 // 2, frame.width)
-        if self._black is None or self._black.shape != shape:
-            black = np.full(shape, 128, dtype=np.uint8)
-            black[: frame.height] = 16
-            self._black = black
-        out = av.VideoFrame.from_ndarray(self._black, format="yuv420p")
-        out.pts, out.time_base = frame.pts, frame.time_base
-        return out
 
 
 class OutboundTrack(MediaStreamTrack):
@@ -112,14 +101,3 @@ class OutboundTrack(MediaStreamTrack):
         if not isinstance(frame, av.VideoFrame | av.AudioFrame):
             raise TypeError("sources must give decoded frames")
         return self._owner.shape_outgoing(self.kind, frame)
-
-
-def _silence_like(frame: av.AudioFrame) -> av.AudioFrame:
-    silent = av.AudioFrame(
-        format=frame.format.name, layout=frame.layout.name, samples=frame.samples
-    )
-    for plane in silent.planes:
-        plane.update(bytes(plane.buffer_size))
-    silent.sample_rate = frame.sample_rate
-    silent.pts, silent.time_base = frame.pts, frame.time_base
-    return silent

@@ -196,7 +196,20 @@ def test_selftest_reports_a_healthy_machine(tmp_path: Path) -> None:
     assert result.returncode == 0, failing
     assert report["healthy"] is True
     names = [check["name"] for check in report["checks"]]
-    assert names == ["Python", "Qt", "VP8", "Opus", "Keychain", "Encryption", "Local store"]
+    assert names == [
+        "Python",
+        "Qt",
+        "VP8",
+        "Opus",
+        "Devices",
+        "Keychain",
+        "Encryption",
+        "Local store",
+    ]
+    devices = report["checks"][4]["detail"]
+    assert "cameras: " in devices
+    assert "microphones: " in devices
+    assert "speakers: " in devices
 
 
 def test_selftest_fails_without_keychain(tmp_path: Path) -> None:
