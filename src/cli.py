@@ -152,7 +152,10 @@ def _add_call_commands(commands: Any) -> None:
     call.add_argument("--last", type=int, default=10, metavar="N", help="with --report: N calls")
     call.add_argument("--json", action="store_true", help="with --report: machine-readable")
     call.add_argument(
-        "--synthetic", action="store_true", help="send a test pattern and a synthetic voice"
+        "--synthetic",
+        action="store_true",
+        help="send a test pattern and a synthetic voice and play nothing, whatever the "
+        "camera, microphone and speaker settings say",
     )
     call.add_argument("--duration", type=float, metavar="S", help="hang up after S seconds")
     call.add_argument(

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from outpost.commands import call_quality
+from outpost.commands.call_media import open_call_media
+from outpost.core.device_choice import DeviceChoice
 from outpost.core.domain import VisitType
 from outpost.core.errors import (
     AuthExpiredError,
@@ -87,12 +89,6 @@ def call(args: argparse.Namespace, settings: Settings) -> int:
         raise CallError(
             CallErrorKind.CONFIG, "`outpost call` needs --appointment ID (or --report)."
         )
-    if not args.synthetic:
-        raise CallError(
-            CallErrorKind.CONFIG,
-            "`outpost call` cannot use real cameras and microphones yet; add --synthetic "
-            "for a test pattern and a synthetic voice.",
-        )
     worker = StoreWorker(lambda: open_store(settings.profile, SystemKeychain()), Store.close)
     try:
         return _clinician_call(args, settings, worker)
@@ -122,9 +118,12 @@ def _clinician_call(
     server_url = settings.server_url or tokens.server_url
 
     writers: list[call_quality.QualityWriter] = []
+    choice = DeviceChoice.synthetic() if args.synthetic else DeviceChoice.from_settings(settings)
+    devices: list[dict[str, object]] = []
 
     async def visit(holder: list[CallBase]) -> CallRecord:
-        media = pipeline.synthetic()
+        opened = await open_call_media(choice, _say)
+        media = opened.media
         session = CallSession(
             SignalingClient(clinician_endpoint(server_url, appointment.id, access_token)),
             media.local,
@@ -139,13 +138,17 @@ def _clinician_call(
         session.meter.listeners.append(writer.on_sample)
         writers.append(writer)
         try:
-            await session.connect()
-            await session.wait_for_patient(args.wait)
-            await session.admit()
-        except BaseException:
-            await session.close()
-            raise
-        return await session.run(args.duration)
+            try:
+                await session.connect()
+                await session.wait_for_patient(args.wait)
+                await session.admit()
+            except BaseException:
+                await session.close()
+                raise
+            return await session.run(args.duration)
+        finally:
+            devices.append(opened.counts())
+            await opened.close()
 
     try:
         record = _on_runtime(visit, (args.duration or FOREVER_S) + args.wait + 60)
@@ -156,7 +159,7 @@ def _clinician_call(
             writer.finish(record)
         except OutpostError as exc:  # the visit itself went as it went: say so, go on
             print(f"Warning: {exc}", file=sys.stderr, flush=True)
-    return _finish(record, args.stats_json)
+    return _finish(record, args.stats_json, devices[0] if devices else None)
 
 
 # -- outpost patient-bot -------------------------------------------------------------------
@@ -217,10 +220,13 @@ def _on_runtime(job: Callable[[list[CallBase]], Awaitable[T]], timeout: float) -
         runtime.shutdown()
 
 
-def _finish(record: CallRecord, stats_json: Path | None) -> int:
+def _finish(
+    record: CallRecord, stats_json: Path | None, devices: dict[str, object] | None = None
+) -> int:
     summary = record.summary
     if stats_json is not None:
-        _write_json(stats_json, record.to_json())
+        data = record.to_json()
+        _write_json(stats_json, data if devices is None else {**data, "devices": devices})
     first = summary.admit_to_first_video_ms
     played = summary.audio_frames_played
     expected = max(summary.audio_frames_expected, 1)

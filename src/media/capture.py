@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 VIDEO_CLOCK = 90_000
 AUDIO_KEEP = 5  # 20 ms frames: at most 100 ms of microphone audio waits for the encoder
 OPEN_TIMEOUT_S = 10
-STALL_S = {DeviceKind.CAMERA: 2.0, DeviceKind.MICROPHONE: 0.1}
+STALL_S = {DeviceKind.CAMERA: 2.0, DeviceKind.MICROPHONE: 0.5}
 _MISSING = frozenset({errno.ENOENT, errno.ENODEV, errno.ENXIO})
 _WORDS = {DeviceKind.CAMERA: "camera", DeviceKind.MICROPHONE: "microphone"}
 

@@ -82,9 +82,11 @@ def visit(
     ladder: bool = False,
     patient_options: PeerOptions | None = None,
     clinician_url: str | None = None,
+    clinician_media: pipeline.Pipeline | None = None,
 ) -> Visit:
     """Both sides, not yet connected (build inside the running loop). With `ladder`, the
-    clinician's media is the full pipeline (echo canceller, ladder, 640x480 camera).
+    clinician's media is the full pipeline (echo canceller, ladder, 640x480 camera);
+    `clinician_media` is such a pipeline built by the test (e.g. from devices).
     `clinician_url` is where the clinician reaches the server (e.g. through a `TcpRelay`);
     the server's own address by default."""
 
@@ -92,7 +94,7 @@ def visit(
         return token
 
     states: list[CallState] = []
-    media = pipeline.synthetic() if ladder else None
+    media = clinician_media or (pipeline.synthetic() if ladder else None)
     clinician = CallSession(
         SignalingClient(
             clinician_endpoint(clinician_url or server.base_url, appointment, access_token)

@@ -224,11 +224,6 @@ def test_without_a_patient_the_call_gives_up_in_one_line(clinician: Path) -> Non
             "outpost: `outpost call` needs --appointment ID (or --report).\n",
         ),
         (
-            ["call", "--appointment", "{first}"],
-            "outpost: `outpost call` cannot use real cameras and microphones yet; add "
-            "--synthetic for a test pattern and a synthetic voice.\n",
-        ),
-        (
             ["call", "--appointment", "{first}", "--synthetic", "--relay-only"],
             "outpost: Relay-only calls need a TURN server: set `ice_servers` "
             "(docs/deployment.md).\n",

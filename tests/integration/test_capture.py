@@ -101,7 +101,7 @@ def test_the_microphone_path_stays_bounded() -> None:
             await asyncio.sleep(0.1)
         counts = track.counts()
         track.stop()
-        assert max(ages[5:]) < 200, ages  # 100 ms queued at most, plus a busy machine
+        assert max(ages[5:]) < 300, ages  # 100 ms queued at most, plus a busy machine
         assert counts.dropped > 30
 
     _run(scenario)
@@ -200,13 +200,13 @@ def test_a_device_that_fails_or_goes_quiet_is_covered() -> None:
         quiet = DeviceTrack(DeviceKind.MICROPHONE, source, on_state=lambda _k, s: states.append(s))
         await _frames(quiet, 0.2)
         source.paused.set()
-        covered = await _frames(quiet, 0.8)
+        covered = await _frames(quiet, 1.2)
         assert quiet.state is SourceState.NO_SIGNAL
         source.paused.clear()
         await _until(lambda: quiet.state is SourceState.LIVE, quiet, 2)
         counts = quiet.counts()
         quiet.stop()
-        assert 32 <= len(covered) <= 42  # 40 expected: the audio sent goes on
+        assert 29 <= len(covered) <= 40  # 35: silence every 20 ms once 0.5 s went by
         assert any(_peak(f) == 0 for f in covered)
         assert states == [
             SourceState.DISCONNECTED,
