@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from outpost.app import access_screens
+from outpost.app import access_screens, visit_calls
 from outpost.core.ports import ClinicStore, SessionPort, SyncPort, SyncReviewPort
 from outpost.core.runtime import Runtime
 from outpost.core.session import AccessState
@@ -114,6 +114,7 @@ class Scenes:
         self.bridge = Bridge(self.worker, self.runtime)
         settings = Settings(profile=profile, server_url=server.base_url, idle_lock_minutes=10)
         self.sync = SyncController(self.bridge, sync_port)
+        self.calls = visit_calls(settings, keychain, self.worker)  # as the app has it
         self.access, page = access_screens(
             self.bridge, session, settings, open_url=lambda _url: True
         )
@@ -126,6 +127,7 @@ class Scenes:
             review=review,
             access=self.access,
             access_page=page,
+            calls=self.calls,
         )
         self.window.resize(*SIZE)
         self.failed: list[str] = []
@@ -143,6 +145,7 @@ class Scenes:
         QTimer.singleShot(90_000, self._give_up)
         self.app.exec()
         self.sync.stop()
+        self.runtime.submit(self.calls.close, timeout=15).result(20)
         self.window.close()
         self.worker.submit(lambda _store: self.sync_port.close(), timeout=30)
         self.bridge.shutdown()

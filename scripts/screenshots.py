@@ -5,7 +5,8 @@ Starts a private Xvfb display and a reference server with the demo clinic, opens
 throwaway profile and plays the scenes of `scripts/screenshot_scenes.py` through the real
 window: sign-in.png, soap-note.png (signed, amended, history), main-window.png (a draft
 being written), sync-conflict.png (the sync panel, a conflict side by side) and lock.png,
-all in docs/screenshots/.
+then the video visit scenes of `scripts/screenshot_visit.py` with a synthetic patient:
+today-waiting.png and visit-room.png, all in docs/screenshots/.
 
     .venv/bin/python scripts/screenshots.py [--out DIR]
 
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from screenshot_scenes import Scenes, Server  # noqa: E402 - the scenes live beside this file
+from screenshot_visit import VisitScenes  # noqa: E402
 
 
 def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
@@ -63,7 +65,7 @@ def main() -> int:
         child = subprocess.run(
             [sys.executable, __file__, "--inside", "--out", str(args.out)],
             env={**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"},
-            timeout=120,
+            timeout=300,
             check=False,
         )
         return child.returncode
@@ -97,7 +99,7 @@ def start_server(home: Path) -> tuple[subprocess.Popen[str], Server]:
 def capture(home: Path, out: Path) -> int:
     process, server = start_server(home)
     try:
-        return Scenes(home, out, server).run()
+        return Scenes(home, out, server).run() or VisitScenes(home, out, server).run()
     finally:
         process.terminate()
         process.wait(20)

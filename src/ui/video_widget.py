@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRect, Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from outpost.core.visits import VideoImage
@@ -25,8 +25,11 @@ Pull = Callable[[int, int, int], VideoImage | None]  # (since, max width, max he
 class VideoWidget(QWidget):
     """Paints one picture, fitted and centred on black, with an optional caption."""
 
-    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, placeholder: str, parent: QWidget | None = None, *, border: bool = False
+    ) -> None:
         super().__init__(parent)
+        self._border = border  # a frame that sets a picture-in-picture apart
         self._placeholder = placeholder
         self._caption = ""
         self._image: QImage | None = None
@@ -92,6 +95,9 @@ class VideoWidget(QWidget):
             margin = self.rect().adjusted(12, 12, -12, -12)
             flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
             painter.drawText(margin, int(flags), text)
+        if self._border:
+            painter.setPen(QPen(QColor(250, 250, 250), 2))
+            painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
         painter.end()
 
 
@@ -104,6 +110,7 @@ class VideoFeed(QObject):
         pull: Pull,
         *,
         stale_caption: Callable[[], str] = lambda: "",
+        interval_ms: int = FRAME_MS,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
@@ -114,7 +121,7 @@ class VideoFeed(QObject):
         self._clock = clock
         self._last_new = clock()
         self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_MS)
+        self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer_timeout)
 
     def start(self) -> None:

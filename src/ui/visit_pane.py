@@ -25,6 +25,8 @@ from outpost.ui.waiting_room import WaitingRoomController
 
 logger = logging.getLogger(__name__)
 
+SELF_VIEW_MS = 100
+
 
 class VisitPaneWidget(QStackedWidget):
     sig_message = Signal(str)  # a line for the status bar
@@ -56,7 +58,11 @@ class VisitPaneWidget(QStackedWidget):
         self.remote_feed = VideoFeed(
             self.room.stage, port.remote_video, stale_caption=self.room.stale_caption, parent=self
         )
-        self.local_feed = VideoFeed(self.room.stage.self_view, port.local_video, parent=self)
+        # The self-view is small and only reassures: 10 pictures a second leave the main
+        # thread's time (and the interpreter's lock) to the patient's video.
+        self.local_feed = VideoFeed(
+            self.room.stage.self_view, port.local_video, interval_ms=SELF_VIEW_MS, parent=self
+        )
         self._make_actions()
         self._connect()
 

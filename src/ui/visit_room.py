@@ -26,7 +26,7 @@ from outpost.core.domain import ScheduleItem
 from outpost.core.visits import CallStatus, DeviceKind, LinkQuality, MediaDevice, VisitState
 from outpost.ui.schedule_model import local_hhmm
 from outpost.ui.video_widget import VideoWidget
-from outpost.ui.visit_words import device_text, end_text, quality_text, state_text
+from outpost.ui.visit_words import clock_text, device_text, end_text, quality_text, state_text
 
 _QUALITY_STYLE = (
     "#qualityIndicator { border-radius: 9px; padding: 2px 10px; font-weight: bold; }"
@@ -43,7 +43,7 @@ class VideoStageWidget(VideoWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent)
-        self.self_view = VideoWidget("", self)
+        self.self_view = VideoWidget("", self, border=True)
         self.self_view.setMinimumSize(96, 72)
         self.self_view.setObjectName("selfView")
 
@@ -135,10 +135,12 @@ class VisitRoomWidget(QWidget):
         self.camera_choice = self._combo(self.tr("Camera"))
         self.microphone_choice = self._combo(self.tr("Microphone"))
         self.microphone_choice.activated.connect(self._on_microphone_choice_activated)
-        self.speaker = QLabel(self.tr("Not played yet: the patient's sound reaches this computer"))
-        self.speaker.setWordWrap(True)
+        self.speaker = QLabel(
+            self.tr("none yet (the patient's voice arrives but is not played here)")
+        )
         self.speaker.setAccessibleName(self.tr("Speaker"))
         devices = QFormLayout()
+        devices.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         devices.addRow(self._buddy(self.tr("&Camera:"), self.camera_choice), self.camera_choice)
         devices.addRow(
             self._buddy(self.tr("M&icrophone:"), self.microphone_choice), self.microphone_choice
@@ -218,6 +220,8 @@ class VisitRoomWidget(QWidget):
         words = state_text(state)
         if state is VisitState.ENDED and status.ended is not None:
             words = summary_text or end_text(status.ended, status.in_call_s)
+        elif state is VisitState.IN_CALL:
+            words = self.tr("In the visit · {elapsed}").format(elapsed=clock_text(status.in_call_s))
         self.state_line.setText(words)
         self._show_quality(status)
         is_open = state.open

@@ -84,6 +84,14 @@ def duration_text(seconds: float) -> str:
     )
 
 
+def clock_text(seconds: float) -> str:
+    """A running visit's length as a clock shows it: 4:05, 1:02:30."""
+    whole = int(max(seconds, 0))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 def waited_text(seconds: float) -> str:
     """How long someone has waited, as a clinician glances at it."""
     minutes = int(max(seconds, 0)) // 60
