@@ -115,8 +115,9 @@ def _read_until_ready(process: subprocess.Popen[str], stdout: IO[str]) -> Server
     lines: queue.Queue[str | None] = queue.Queue()
 
     def pump() -> None:  # keeps reading for the server's life, so its pipe never fills
-        for line in stdout:
-            lines.put(line.rstrip("\n"))
+        with stdout:
+            for line in stdout:
+                lines.put(line.rstrip("\n"))
         lines.put(None)
 
     threading.Thread(target=pump, name="demo-server-output", daemon=True).start()
@@ -160,6 +161,10 @@ class PatientBot:
     @property
     def exit_code(self) -> int | None:
         return None if self._process is None else self._process.poll()
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._process is None else self._process.pid
 
     def start(self, link: str, duration_s: float | None = None) -> None:
         """Join the waiting room behind `link` (a visit's join link; never logged)."""
