@@ -419,6 +419,14 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visit menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Account</source>
         <translation type="unfinished"></translation>
     </message>
@@ -761,6 +769,18 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Waiting {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Admitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In a call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{start}–{end}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -790,6 +810,10 @@ Starts: {start}</source>
     </message>
     <message>
         <source>Visit type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting room</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1255,6 +1279,461 @@ Starts: {start}</source>
     </message>
     <message>
         <source>Your change will be sent again on top of the server&apos;s version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TodayViewWidget</name>
+    <message>
+        <source>Join video visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the visit room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark the patient as checked in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy patient&apos;s link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the patient&apos;s video visit link to send by text or email</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{action} ({keys})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a video visit first, then join it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a booked appointment can be checked in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This appointment has no video visit link.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient&apos;s link is copied: paste it into a text message or an email.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This visit is not on this computer yet. Sync (F5), then join it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checked in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not checked in: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VisitPaneWidget</name>
+    <message>
+        <source>&amp;Join video visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Admit patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Mute or unmute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Camera off or on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Hang up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy patient&apos;s &amp;link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check &amp;in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish the open visit first (Hang up), then join.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody is waiting to be admitted in an open visit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The visit room could not be opened. {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VisitRoomWidget</name>
+    <message>
+        <source>Visit room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection quality</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visit status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient&apos;s video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Admit patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Admit the patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mute your microphone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Turn your camera off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy patient&apos;s link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the patient&apos;s link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the visit room again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End the visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the visit room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none yet (the patient&apos;s voice arrives but is not played here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Camera:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>M&amp;icrophone:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speaker:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Real cameras and microphones are not supported yet: visits send a test picture and a test sound.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{device} choices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{action} ({keys})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{patient} · {time} video visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the visit · {elapsed}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Muted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnecting… the last picture is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient&apos;s video has paused; the last picture is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient&apos;s video appears here once they join and you admit them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient is waiting. Admit them to see and hear them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting the video…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No video from the patient yet; you can still talk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VisitWords</name>
+    <message>
+        <source>No visit open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the visit room…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the patient to join. Copy the link if they need it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient is in the waiting room. Admit them to start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient admitted. Connecting the video…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnecting… the visit continues when the link is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The visit has ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The visit could not continue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Good connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slower connection: video sharpness reduced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weak connection: low-resolution video to keep the sound clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weak connection: audio only; video resumes when the link improves</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient left the visit after {length}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection to the visit room was lost after {length}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The visit stopped after {length} because of a problem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You left the visit room.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visit ended after {length}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{minutes} min {seconds} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test camera (moving pattern)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test microphone (synthetic voice)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test microphone (tone)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The clinic server cannot be reached. Check the connection and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your sign-in has expired. Sign in again, then join the visit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The visit room cannot be reached. Check the connection and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server refused to open this visit room for you. Sync, or sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This visit was opened on another computer, so it was closed here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video visits are not set up correctly on this computer. Call your IT team.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WaitingBannerWidget</name>
+    <message>
+        <source>Waiting room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking who is waiting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline: who is waiting shows again once the clinic server can be reached. The schedule and notes work as usual.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in to see who is waiting for a video visit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who is waiting cannot be shown now. {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody is in a waiting room right now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} patients are waiting; the first {shown} are below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A patient (sync to see who)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{time} video visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} is waiting · {waited}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join the video visit with {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the visit room; then admit the patient</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

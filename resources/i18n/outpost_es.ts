@@ -420,6 +420,14 @@ Empieza: {start}</translation>
         <translation>&amp;Panel de sincronización y conflictos…</translation>
     </message>
     <message>
+        <source>&amp;Visit</source>
+        <translation>&amp;Visita</translation>
+    </message>
+    <message>
+        <source>Visit menu</source>
+        <translation>Menú Visita</translation>
+    </message>
+    <message>
         <source>&amp;Account</source>
         <translation>&amp;Cuenta</translation>
     </message>
@@ -762,6 +770,18 @@ Empieza: {start}</translation>
         <translation>Presencial</translation>
     </message>
     <message>
+        <source>Waiting {time}</source>
+        <translation>Esperando {time}</translation>
+    </message>
+    <message>
+        <source>Admitted</source>
+        <translation>Admitido</translation>
+    </message>
+    <message>
+        <source>In a call</source>
+        <translation>En llamada</translation>
+    </message>
+    <message>
         <source>{start}–{end}</source>
         <translation>{start}–{end}</translation>
     </message>
@@ -792,6 +812,10 @@ Empieza: {start}</translation>
     <message>
         <source>Visit type</source>
         <translation>Tipo de visita</translation>
+    </message>
+    <message>
+        <source>Waiting room</source>
+        <translation>Sala de espera</translation>
     </message>
 </context>
 <context>
@@ -1257,6 +1281,461 @@ Empieza: {start}</translation>
     <message>
         <source>Your change will be sent again on top of the server&apos;s version.</source>
         <translation>Su cambio se volverá a enviar sobre la versión del servidor.</translation>
+    </message>
+</context>
+<context>
+    <name>TodayViewWidget</name>
+    <message>
+        <source>Join video visit</source>
+        <translation>Unirse a la videoconsulta</translation>
+    </message>
+    <message>
+        <source>Open the visit room</source>
+        <translation>Abrir la sala de la consulta</translation>
+    </message>
+    <message>
+        <source>Check in</source>
+        <translation>Registrar llegada</translation>
+    </message>
+    <message>
+        <source>Mark the patient as checked in</source>
+        <translation>Marcar al paciente como registrado</translation>
+    </message>
+    <message>
+        <source>Copy patient&apos;s link</source>
+        <translation>Copiar enlace del paciente</translation>
+    </message>
+    <message>
+        <source>Copy the patient&apos;s video visit link to send by text or email</source>
+        <translation>Copiar el enlace de la videoconsulta del paciente para enviarlo por mensaje o correo</translation>
+    </message>
+    <message>
+        <source>{action} ({keys})</source>
+        <translation>{action} ({keys})</translation>
+    </message>
+    <message>
+        <source>Select a video visit first, then join it.</source>
+        <translation>Seleccione primero una videoconsulta y luego únase.</translation>
+    </message>
+    <message>
+        <source>Only a booked appointment can be checked in.</source>
+        <translation>Solo se puede registrar la llegada de una cita reservada.</translation>
+    </message>
+    <message>
+        <source>This appointment has no video visit link.</source>
+        <translation>Esta cita no tiene enlace de videoconsulta.</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s link is copied: paste it into a text message or an email.</source>
+        <translation>El enlace del paciente está copiado: péguelo en un mensaje o en un correo.</translation>
+    </message>
+    <message>
+        <source>This visit is not on this computer yet. Sync (F5), then join it.</source>
+        <translation>Esta consulta aún no está en este ordenador. Sincronice (F5) y luego únase.</translation>
+    </message>
+    <message>
+        <source>Checked in.</source>
+        <translation>Llegada registrada.</translation>
+    </message>
+    <message>
+        <source>Not checked in: {reason}</source>
+        <translation>Llegada no registrada: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>VisitPaneWidget</name>
+    <message>
+        <source>&amp;Join video visit</source>
+        <translation>&amp;Unirse a la videoconsulta</translation>
+    </message>
+    <message>
+        <source>&amp;Admit patient</source>
+        <translation>&amp;Admitir al paciente</translation>
+    </message>
+    <message>
+        <source>&amp;Mute or unmute</source>
+        <translation>Silenciar o activar el &amp;micrófono</translation>
+    </message>
+    <message>
+        <source>&amp;Camera off or on</source>
+        <translation>Apagar o encender la &amp;cámara</translation>
+    </message>
+    <message>
+        <source>&amp;Hang up</source>
+        <translation>Co&amp;lgar</translation>
+    </message>
+    <message>
+        <source>Copy patient&apos;s &amp;link</source>
+        <translation>Copiar &amp;enlace del paciente</translation>
+    </message>
+    <message>
+        <source>Check &amp;in</source>
+        <translation>Registrar lle&amp;gada</translation>
+    </message>
+    <message>
+        <source>Finish the open visit first (Hang up), then join.</source>
+        <translation>Termine primero la consulta abierta (Colgar) y luego únase.</translation>
+    </message>
+    <message>
+        <source>Nobody is waiting to be admitted in an open visit.</source>
+        <translation>Nadie espera a ser admitido en una consulta abierta.</translation>
+    </message>
+    <message>
+        <source>The visit room could not be opened. {reason}</source>
+        <translation>No se pudo abrir la sala de la consulta. {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>VisitRoomWidget</name>
+    <message>
+        <source>Visit room</source>
+        <translation>Sala de la consulta</translation>
+    </message>
+    <message>
+        <source>Connection quality</source>
+        <translation>Calidad de la conexión</translation>
+    </message>
+    <message>
+        <source>Visit status</source>
+        <translation>Estado de la consulta</translation>
+    </message>
+    <message>
+        <source>Patient&apos;s video</source>
+        <translation>Vídeo del paciente</translation>
+    </message>
+    <message>
+        <source>Your camera</source>
+        <translation>Su cámara</translation>
+    </message>
+    <message>
+        <source>Admit patient</source>
+        <translation>Admitir al paciente</translation>
+    </message>
+    <message>
+        <source>Admit the patient</source>
+        <translation>Admitir al paciente</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Silenciar</translation>
+    </message>
+    <message>
+        <source>Mute your microphone</source>
+        <translation>Silenciar su micrófono</translation>
+    </message>
+    <message>
+        <source>Camera off</source>
+        <translation>Apagar cámara</translation>
+    </message>
+    <message>
+        <source>Turn your camera off</source>
+        <translation>Apagar su cámara</translation>
+    </message>
+    <message>
+        <source>Copy patient&apos;s link</source>
+        <translation>Copiar enlace del paciente</translation>
+    </message>
+    <message>
+        <source>Copy the patient&apos;s link</source>
+        <translation>Copiar el enlace del paciente</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Reintentar</translation>
+    </message>
+    <message>
+        <source>Open the visit room again</source>
+        <translation>Volver a abrir la sala de la consulta</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Colgar</translation>
+    </message>
+    <message>
+        <source>End the visit</source>
+        <translation>Terminar la consulta</translation>
+    </message>
+    <message>
+        <source>Back to schedule</source>
+        <translation>Volver a la agenda</translation>
+    </message>
+    <message>
+        <source>Close the visit room</source>
+        <translation>Cerrar la sala de la consulta</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Cámara</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>Micrófono</translation>
+    </message>
+    <message>
+        <source>none yet (the patient&apos;s voice arrives but is not played here)</source>
+        <translation>ninguno por ahora (la voz del paciente llega pero no se reproduce aquí)</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>Altavoz</translation>
+    </message>
+    <message>
+        <source>&amp;Camera:</source>
+        <translation>&amp;Cámara:</translation>
+    </message>
+    <message>
+        <source>M&amp;icrophone:</source>
+        <translation>M&amp;icrófono:</translation>
+    </message>
+    <message>
+        <source>Speaker:</source>
+        <translation>Altavoz:</translation>
+    </message>
+    <message>
+        <source>Real cameras and microphones are not supported yet: visits send a test picture and a test sound.</source>
+        <translation>Las cámaras y micrófonos reales aún no se admiten: las consultas envían una imagen y un sonido de prueba.</translation>
+    </message>
+    <message>
+        <source>{device} choices</source>
+        <translation>Opciones de {device}</translation>
+    </message>
+    <message>
+        <source>{action} ({keys})</source>
+        <translation>{action} ({keys})</translation>
+    </message>
+    <message>
+        <source>{patient} · {time} video visit</source>
+        <translation>{patient} · videoconsulta de las {time}</translation>
+    </message>
+    <message>
+        <source>In the visit · {elapsed}</source>
+        <translation>En la consulta · {elapsed}</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>Activar micrófono</translation>
+    </message>
+    <message>
+        <source>Camera on</source>
+        <translation>Encender cámara</translation>
+    </message>
+    <message>
+        <source>Muted</source>
+        <translation>Silenciado</translation>
+    </message>
+    <message>
+        <source>Reconnecting… the last picture is shown.</source>
+        <translation>Reconectando… se muestra la última imagen.</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s video has paused; the last picture is shown.</source>
+        <translation>El vídeo del paciente se ha detenido; se muestra la última imagen.</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s video appears here once they join and you admit them.</source>
+        <translation>El vídeo del paciente aparece aquí cuando se una y usted lo admita.</translation>
+    </message>
+    <message>
+        <source>The patient is waiting. Admit them to see and hear them.</source>
+        <translation>El paciente está esperando. Admítalo para verlo y oírlo.</translation>
+    </message>
+    <message>
+        <source>Connecting the video…</source>
+        <translation>Conectando el vídeo…</translation>
+    </message>
+    <message>
+        <source>No video from the patient yet; you can still talk.</source>
+        <translation>Aún no llega vídeo del paciente; ya pueden hablar.</translation>
+    </message>
+</context>
+<context>
+    <name>VisitWords</name>
+    <message>
+        <source>No visit open</source>
+        <translation>Ninguna consulta abierta</translation>
+    </message>
+    <message>
+        <source>Opening the visit room…</source>
+        <translation>Abriendo la sala de la consulta…</translation>
+    </message>
+    <message>
+        <source>Waiting for the patient to join. Copy the link if they need it again.</source>
+        <translation>Esperando a que el paciente se una. Copie el enlace si lo necesita de nuevo.</translation>
+    </message>
+    <message>
+        <source>The patient is in the waiting room. Admit them to start.</source>
+        <translation>El paciente está en la sala de espera. Admítalo para empezar.</translation>
+    </message>
+    <message>
+        <source>Patient admitted. Connecting the video…</source>
+        <translation>Paciente admitido. Conectando el vídeo…</translation>
+    </message>
+    <message>
+        <source>In the visit</source>
+        <translation>En la consulta</translation>
+    </message>
+    <message>
+        <source>Reconnecting… the visit continues when the link is back.</source>
+        <translation>Reconectando… la consulta continúa cuando vuelva la conexión.</translation>
+    </message>
+    <message>
+        <source>The visit has ended</source>
+        <translation>La consulta ha terminado</translation>
+    </message>
+    <message>
+        <source>The visit could not continue</source>
+        <translation>La consulta no pudo continuar</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>Reconectando…</translation>
+    </message>
+    <message>
+        <source>Good connection</source>
+        <translation>Buena conexión</translation>
+    </message>
+    <message>
+        <source>Slower connection: video sharpness reduced</source>
+        <translation>Conexión más lenta: nitidez del vídeo reducida</translation>
+    </message>
+    <message>
+        <source>Weak connection: low-resolution video to keep the sound clear</source>
+        <translation>Conexión débil: vídeo de baja resolución para mantener el sonido claro</translation>
+    </message>
+    <message>
+        <source>Weak connection: audio only; video resumes when the link improves</source>
+        <translation>Conexión débil: solo audio; el vídeo vuelve cuando mejore la conexión</translation>
+    </message>
+    <message>
+        <source>The patient left the visit after {length}.</source>
+        <translation>El paciente salió de la consulta tras {length}.</translation>
+    </message>
+    <message>
+        <source>The connection to the visit room was lost after {length}.</source>
+        <translation>Se perdió la conexión con la sala de la consulta tras {length}.</translation>
+    </message>
+    <message>
+        <source>The visit stopped after {length} because of a problem.</source>
+        <translation>La consulta se detuvo tras {length} por un problema.</translation>
+    </message>
+    <message>
+        <source>You left the visit room.</source>
+        <translation>Ha salido de la sala de la consulta.</translation>
+    </message>
+    <message>
+        <source>Visit ended after {length}.</source>
+        <translation>Consulta terminada tras {length}.</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} s</translation>
+    </message>
+    <message>
+        <source>{minutes} min {seconds} s</source>
+        <translation>{minutes} min {seconds} s</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>ahora mismo</translation>
+    </message>
+    <message>
+        <source>1 min</source>
+        <translation>1 min</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes} min</translation>
+    </message>
+    <message>
+        <source>Test camera (moving pattern)</source>
+        <translation>Cámara de prueba (patrón en movimiento)</translation>
+    </message>
+    <message>
+        <source>Test microphone (synthetic voice)</source>
+        <translation>Micrófono de prueba (voz sintética)</translation>
+    </message>
+    <message>
+        <source>Test microphone (tone)</source>
+        <translation>Micrófono de prueba (tono)</translation>
+    </message>
+    <message>
+        <source>The clinic server cannot be reached. Check the connection and try again.</source>
+        <translation>No se puede contactar con el servidor de la clínica. Compruebe la conexión e inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <source>Your sign-in has expired. Sign in again, then join the visit.</source>
+        <translation>Su sesión ha caducado. Vuelva a iniciar sesión y únase a la consulta.</translation>
+    </message>
+    <message>
+        <source>The visit room cannot be reached. Check the connection and try again.</source>
+        <translation>No se puede contactar con la sala de la consulta. Compruebe la conexión e inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <source>The server refused to open this visit room for you. Sync, or sign in again.</source>
+        <translation>El servidor no le permitió abrir esta sala de consulta. Sincronice o vuelva a iniciar sesión.</translation>
+    </message>
+    <message>
+        <source>This visit was opened on another computer, so it was closed here.</source>
+        <translation>Esta consulta se abrió en otro ordenador, así que se cerró aquí.</translation>
+    </message>
+    <message>
+        <source>Video visits are not set up correctly on this computer. Call your IT team.</source>
+        <translation>Las videoconsultas no están bien configuradas en este ordenador. Llame a su equipo de informática.</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingBannerWidget</name>
+    <message>
+        <source>Waiting room</source>
+        <translation>Sala de espera</translation>
+    </message>
+    <message>
+        <source>Checking who is waiting…</source>
+        <translation>Comprobando quién espera…</translation>
+    </message>
+    <message>
+        <source>Offline: who is waiting shows again once the clinic server can be reached. The schedule and notes work as usual.</source>
+        <translation>Sin conexión: quién espera se vuelve a mostrar cuando se pueda contactar con el servidor de la clínica. La agenda y las notas funcionan como siempre.</translation>
+    </message>
+    <message>
+        <source>Sign in to see who is waiting for a video visit.</source>
+        <translation>Inicie sesión para ver quién espera una videoconsulta.</translation>
+    </message>
+    <message>
+        <source>Who is waiting cannot be shown now. {reason}</source>
+        <translation>Ahora no se puede mostrar quién espera. {reason}</translation>
+    </message>
+    <message>
+        <source>Nobody is in a waiting room right now.</source>
+        <translation>Ahora no hay nadie en una sala de espera.</translation>
+    </message>
+    <message>
+        <source>{count} patients are waiting; the first {shown} are below.</source>
+        <translation>{count} pacientes esperan; abajo están los {shown} primeros.</translation>
+    </message>
+    <message>
+        <source>A patient (sync to see who)</source>
+        <translation>Un paciente (sincronice para ver quién)</translation>
+    </message>
+    <message>
+        <source>{time} video visit</source>
+        <translation>videoconsulta de las {time}</translation>
+    </message>
+    <message>
+        <source>{who} is waiting · {waited}</source>
+        <translation>{who} espera · {waited}</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Unirse</translation>
+    </message>
+    <message>
+        <source>Join the video visit with {who}</source>
+        <translation>Unirse a la videoconsulta con {who}</translation>
+    </message>
+    <message>
+        <source>Open the visit room; then admit the patient</source>
+        <translation>Abrir la sala de la consulta; después admitir al paciente</translation>
     </message>
 </context>
 </TS>
