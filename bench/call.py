@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiortc
@@ -48,6 +49,17 @@ from bench.call_scenarios import (
 
 PARTS = ("loopback", "first-picture", "400k", "loss", "150k", "memory")
 LINKED = ("400k", "loss", "150k")
+
+
+@contextlib.contextmanager
+def _folder(parent: Path | None, keep: bool) -> Iterator[str]:
+    if keep:
+        name = tempfile.mkdtemp(dir=parent, prefix="outpost-call-bench-")
+        progress(f"the run's files stay in {name}")
+        yield name
+        return
+    with tempfile.TemporaryDirectory(dir=parent, prefix="outpost-call-bench-") as name:
+        yield name
 
 
 def _load() -> str:
@@ -112,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="the link emulator's loss seed")
     parser.add_argument("--contenders", default=",".join(CONTENDERS), help=",".join(CONTENDERS))
     parser.add_argument("--dir", type=Path, default=None, help="folder for the run's files")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the run's folder (traces, records, logs)"
+    )
     args = parser.parse_args(argv)
     parts = [part.strip() for part in args.only.split(",") if part.strip()]
     if unknown := [part for part in parts if part not in PARTS]:
@@ -130,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     with (
-        tempfile.TemporaryDirectory(dir=args.dir, prefix="outpost-call-bench-") as name,
+        _folder(args.dir, args.keep) as name,
         contextlib.ExitStack() as stack,
     ):
         folder = Path(name)

@@ -16,7 +16,7 @@ from bench.call_chromium import Browsers, chromium_pair
 from bench.call_figures import Video, Window, cpu, video, window
 from bench.call_outpost import Site, outpost_pair
 from bench.call_pairs import PairResult, Setup, bare_pair
-from bench.call_procs import rss_at, rss_max_after
+from bench.call_procs import Usage, rss_at, rss_max_after
 
 CONTENDERS = ("Outpost", "bare aiortc", "Chromium")
 TARGET_CPU_RATIO = 1.3
@@ -232,8 +232,8 @@ async def memory(ctx: Context) -> Part:
         f"({' and '.join(names)} at the same time)",
         "",
         "| contender | endpoint | RSS at 1 min MB | highest after MB | at the end MB "
-        "| growth after 1 min MB | fps received (last minute) |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| growth after 1 min MB | fps received (last minute) | RSS every 5 min MB |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     growth: dict[str, float] = {}
     for result in results:
@@ -250,7 +250,8 @@ async def memory(ctx: Context) -> Part:
             rate = video(other, end, Window(result.end - 60, result.end)).fps
             lines.append(
                 f"| {result.contender} | {label} | {_mb(first)} | {_mb(peak)} | {_mb(last)} "
-                f"| {'-' if grew is None else f'{grew:+.1f}'} | {rate:.1f} |"
+                f"| {'-' if grew is None else f'{grew:+.1f}'} | {rate:.1f} "
+                f"| {_series(end.usage, result.t0, result.end)} |"
             )
     verdicts = []
     if ctx.duration > 60 and len(growth) == 2:
@@ -263,6 +264,11 @@ async def memory(ctx: Context) -> Part:
             )
         )
     return Part("\n".join(lines), verdicts)
+
+
+def _series(usage: list[Usage], t0: float, end: float) -> str:
+    marks = [t0 + 60 + 300 * step for step in range(int((end - t0 - 60) // 300) + 1)]
+    return ", ".join(_mb(rss_at(usage, mark)) for mark in [*marks, end - 5])
 
 
 def _mb(value: int | None) -> str:
