@@ -94,13 +94,19 @@ def colleague_edits(server: Server, note_id: str, text: str) -> None:
 
 
 class Scenes:
-    def __init__(self, home: Path, out: Path, server: Server) -> None:
-        self.app = QApplication([sys.argv[0], "-platform", "xcb"])
-        self.app.setApplicationName("Outpost")
+    def __init__(
+        self, home: Path, out: Path, server: Server, *, profile_name: str = "profile"
+    ) -> None:
+        existing = QApplication.instance()  # a second set of scenes runs in the same one
+        if isinstance(existing, QApplication):
+            self.app = existing
+        else:
+            self.app = QApplication([sys.argv[0], "-platform", "xcb"])
+            self.app.setApplicationName("Outpost")
         self.out = out
         self.server = server
         self.collector = MainThreadGarbageCollector()
-        profile = Profile.at(home / "profile")
+        profile = Profile.at(home / profile_name)
         keychain = SystemKeychain()
         self.worker: StoreWorker[ClinicStore] = StoreWorker(
             lambda: open_store(profile, keychain), lambda store: store.close()

@@ -9,129 +9,35 @@ Each step waits for something a person would see, then acts; nothing sleeps.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
-from screenshot_scenes import SIZE, USER, Server, _services
+from screenshot_scenes import USER, Scenes, Server
 
-from outpost.app import access_screens, visit_calls
 from outpost.core.domain import ScheduleItem, VisitType
-from outpost.core.ports import ClinicStore
-from outpost.core.runtime import Runtime
-from outpost.core.settings import Profile, Settings
 from outpost.core.visits import VisitState
-from outpost.core.worker import StoreWorker
 from outpost.demo.children import PatientBot
-from outpost.store.database import open_store
-from outpost.store.keychain import SystemKeychain
-from outpost.ui.bridge import Bridge
-from outpost.ui.garbage import MainThreadGarbageCollector
-from outpost.ui.main_window import MainWindow
-from outpost.ui.sync_controller import SyncController
 from outpost.ui.visit_pane import VisitPaneWidget
 
-Step = tuple[Callable[[], bool], Callable[[], None]]
 
+class VisitScenes(Scenes):
+    """The scenes' app (with its call service), on a profile of its own, plus a patient."""
 
-class VisitScenes:
     def __init__(self, home: Path, out: Path, server: Server) -> None:
-        app = QApplication.instance()
-        assert isinstance(app, QApplication), "screenshot_scenes makes the application"
-        self.app = app
-        self.out = out
-        self.server = server
-        self.collector = MainThreadGarbageCollector()
-        profile = Profile.at(home / "visit-profile")
-        keychain = SystemKeychain()
-        self.worker: StoreWorker[ClinicStore] = StoreWorker(
-            lambda: open_store(profile, keychain), lambda store: store.close()
-        )
-        sync_port, review, session = self.worker.submit(
-            lambda store: _services(store, profile), timeout=30
-        ).result()
-        self.sync_port = sync_port
-        self.runtime = Runtime()
-        self.runtime.start()
-        self.bridge = Bridge(self.worker, self.runtime)
-        settings = Settings(profile=profile, server_url=server.base_url, idle_lock_minutes=10)
-        self.calls = visit_calls(settings, keychain, self.worker)
-        self.sync = SyncController(self.bridge, sync_port)
-        self.access, page = access_screens(
-            self.bridge, session, settings, open_url=lambda _url: True
-        )
-        self.sign_in = page.sign_in
-        self.window = MainWindow(
-            self.bridge,
-            autosave_ms=1000,
-            profile_label="Demo clinic",
-            sync=self.sync,
-            review=review,
-            access=self.access,
-            access_page=page,
-            calls=self.calls,
-        )
-        self.window.resize(*SIZE)
+        super().__init__(home, out, server, profile_name="visit-profile")
         visits = self.window.visits
         assert visits is not None
         self.visits: VisitPaneWidget = visits
         self.patient = PatientBot(home / "patient")
         self.item: ScheduleItem | None = None
         self._pictures = 0
-        self.failed: list[str] = []
-        self.steps: list[Step] = []
-        self.written: list[str] = []
 
     def run(self) -> int:
-        self.window.show()
-        self.access.start()
-        self.sync.start()
-        self._plan()
-        QTimer.singleShot(0, self._next)
-        QTimer.singleShot(120_000, self._give_up)
-        self.app.exec()
-        self.sync.stop()
-        self.runtime.submit(self.calls.close, timeout=15).result(20)
-        self.patient.stop()
-        self.window.close()
-        self.worker.submit(lambda _store: self.sync_port.close(), timeout=30)
-        self.bridge.shutdown()
-        self.runtime.shutdown()
-        self.worker.close()
-        self.collector.stop()
-        if self.failed:
-            print("screenshots: failed:", ", ".join(self.failed), file=sys.stderr)
-            return 1
-        print("screenshots: wrote", ", ".join(self.written))
-        return 0
-
-    def _next(self) -> None:
-        if not self.steps:
-            self.app.quit()
-            return
-        ready, action = self.steps[0]
-        if ready():
-            self.steps.pop(0)
-            action()
-        QTimer.singleShot(20, self._next)
-
-    def _give_up(self) -> None:
-        self.failed.append(f"visit scenes timed out with {len(self.steps)} steps to go")
-        self.app.quit()
-
-    def grab(self, name: str, widget: QWidget | None = None) -> Callable[[], None]:
-        def save() -> None:
-            self.out.mkdir(parents=True, exist_ok=True)
-            target = self.out / name
-            if (widget or self.window).grab().save(str(target)):
-                self.written.append(str(target))
-            else:
-                self.failed.append(str(target))
-
-        return save
+        try:
+            return super().run()
+        finally:
+            self.patient.stop()
 
     # --- the scenes ------------------------------------------------------------------
 

@@ -73,6 +73,7 @@ class DemoServer:
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._process: subprocess.Popen[str] | None = None
+        self._output: threading.Thread | None = None
         self.info: ServerInfo | None = None
 
     @property
@@ -99,28 +100,38 @@ class DemoServer:
             )
         self._process = process
         assert process.stdout is not None
+        lines: queue.Queue[str | None] = queue.Queue()
+        self._output = _pump(process.stdout, lines)
         try:
-            self.info = _read_until_ready(process, process.stdout)
+            self.info = _read_until_ready(process, lines)
         except BaseException:
-            _stop(process, "the demo server")
+            self.stop()
             raise
         logger.info("demo server ready on port %d", self.info.port)
         return self.info
 
     def stop(self) -> None:
         _stop(self._process, "the demo server")
+        if self._output is not None:
+            self._output.join(STOP_TIMEOUT_S)  # its pipe is closed once the server is gone
+            self._output = None
 
 
-def _read_until_ready(process: subprocess.Popen[str], stdout: IO[str]) -> ServerInfo:
-    lines: queue.Queue[str | None] = queue.Queue()
+def _pump(stdout: IO[str], lines: queue.Queue[str | None]) -> threading.Thread:
+    """Read the server's output for its whole life, so its pipe never fills."""
 
-    def pump() -> None:  # keeps reading for the server's life, so its pipe never fills
+    def pump() -> None:
         with stdout:
             for line in stdout:
                 lines.put(line.rstrip("\n"))
         lines.put(None)
 
-    threading.Thread(target=pump, name="demo-server-output", daemon=True).start()
+    thread = threading.Thread(target=pump, name="demo-server-output", daemon=True)
+    thread.start()
+    return thread
+
+
+def _read_until_ready(process: subprocess.Popen[str], lines: queue.Queue[str | None]) -> ServerInfo:
     base_url, users = "", {}
     while True:
         try:

@@ -46,17 +46,15 @@ def x_display() -> Iterator[str]:
     server.wait(10)
 
 
-def test_demo_window_opens_on_x11_and_quits_cleanly_on_sigterm(
-    tmp_path: Path, x_display: str
-) -> None:
-    home = tmp_path / "demo"
+def start_demo_window(home: Path, display: str, tmp_path: Path) -> subprocess.Popen[str]:
+    """`outpost demo` on the X display; returns once its main window is shown."""
     log = home / "logs" / "outpost.log"
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY") and not key.startswith("OUTPOST_")
     }
-    env.update(DISPLAY=x_display, QT_QPA_PLATFORM="xcb", OUTPOST_POLICY_FILE=str(tmp_path / "none"))
+    env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", OUTPOST_POLICY_FILE=str(tmp_path / "none"))
     app = subprocess.Popen(
         [sys.executable, "-m", "outpost", "--home", str(home), "demo"],
         env=env,
@@ -64,15 +62,22 @@ def test_demo_window_opens_on_x11_and_quits_cleanly_on_sigterm(
         stderr=subprocess.PIPE,
         text=True,
     )
+    wait_for(
+        lambda: app.poll() is not None or (log.exists() and "main window shown" in log.read_text()),
+        90,
+        "the main window",
+    )
+    assert app.poll() is None, app.communicate()[1]
+    return app
+
+
+def test_demo_window_opens_on_x11_and_quits_cleanly_on_sigterm(
+    tmp_path: Path, x_display: str
+) -> None:
+    home = tmp_path / "demo"
+    log = home / "logs" / "outpost.log"
+    app = start_demo_window(home, x_display, tmp_path)
     try:
-        wait_for(
-            lambda: (
-                app.poll() is not None or (log.exists() and "main window shown" in log.read_text())
-            ),
-            60,
-            "the main window",
-        )
-        assert app.poll() is None, app.communicate()[1]
         app.send_signal(signal.SIGTERM)
         _, err = app.communicate(timeout=30)
     finally:

@@ -6,15 +6,12 @@ start on every run; a real profile is refused, never emptied."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.integration.cli_helpers import run_outpost
-from tests.integration.test_app_process import wait_for, x_display  # noqa: F401 - fixture
+from tests.integration.test_app_process import start_demo_window, x_display  # noqa: F401
 
 
 def test_headless_demo_holds_a_visit_and_syncs_the_note(tmp_path: Path) -> None:
@@ -69,24 +66,8 @@ def test_the_demo_window_starts_server_and_patient_and_stops_them_on_quit(
 ) -> None:
     home = tmp_path / "demo"
     log = home / "logs" / "outpost.log"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("OUTPOST_")}
-    env.update(DISPLAY=x_display, QT_QPA_PLATFORM="xcb", OUTPOST_POLICY_FILE=str(tmp_path / "no"))
-    app = subprocess.Popen(
-        [sys.executable, "-m", "outpost", "--home", str(home), "demo"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    app = start_demo_window(home, x_display, tmp_path)
     try:
-        wait_for(
-            lambda: (
-                app.poll() is not None or (log.exists() and "main window shown" in log.read_text())
-            ),
-            90,
-            "the main window",
-        )
-        assert app.poll() is None, app.communicate()[1]
         text = log.read_text()
         assert "demo server ready on port" in text
         assert "test patient started" in text
