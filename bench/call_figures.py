@@ -8,11 +8,14 @@
   aiortc: 20 ms frames that came out of aiortc per 20 ms of wall time; Chromium: the
   share of played-out samples that were not concealed (`concealedSamples` /
   `totalSamplesReceived`).
-- Audio delay, relative to its own start: aiortc endpoints (Outpost and bare): arrival
-  time less RTP media time of each frame, as aiortc hands it over (its jitter buffer
-  included), plus for Outpost the wait in its own playout buffer when its record has one
-  (`audio_delay_ms`); Chromium: NetEq's jitter-buffer delay (`jitterBufferDelay` /
-  `jitterBufferEmittedCount` per second). The network's own delay is fixed here.
+- Audio delay on the receiving side, where loss can add it (the emulated network's delay
+  is fixed): Outpost, the wait in its playout buffer (`audio_delay_ms` of its record; it
+  takes aiortc's packets as they arrive); bare aiortc, arrival time less RTP media time of
+  each frame as aiortc hands it over (its jitter buffer included; relative, and the
+  sender's timestamps follow its camera clock, skips included); Chromium, NetEq's
+  jitter-buffer delay (`jitterBufferDelay` / `jitterBufferEmittedCount` per second).
+  Outpost's own sender stamps audio by samples sent, so after a stall of its loop the
+  arrival-less-media-time figure drifts by the audio never captured: it is not used.
 """
 
 from __future__ import annotations
@@ -128,7 +131,8 @@ def _browser_audio(stats: list[dict[str, Any]], span: Window) -> Audio:
 
 
 def audio_delay(endpoint: Endpoint, t0: float) -> dict[int, float]:
-    """Second of the call -> audio delay in ms, relative to an arbitrary fixed origin."""
+    """Second of the call -> the receiving side's audio buffering delay in ms (see the
+    module's docstring)."""
     if endpoint.browser_stats:
         series: dict[int, float] = {}
         stats = [item for item in endpoint.browser_stats if item.get("audio")]
@@ -138,18 +142,17 @@ def audio_delay(endpoint: Endpoint, t0: float) -> dict[int, float]:
                 delay = (b["audio"]["jitterDelay"] - a["audio"]["jitterDelay"]) / emitted
                 series[int(b["at"] / 1000 - t0)] = delay * 1000
         return series
+    if endpoint.record is not None:
+        return {
+            round(float(sample["t_s"])) - 1: float(sample["audio_delay_ms"])
+            for sample in endpoint.record.get("samples", [])
+            if sample.get("audio_delay_ms") is not None
+        }
     seconds: defaultdict[int, list[float]] = defaultdict(list)
     for item in endpoint.trace.audio:
         if item.pts >= 0:
             seconds[int(item.at - t0)].append((item.at - item.pts / item.rate) * 1000)
-    buffered = {
-        round(float(sample["t_s"])) - 1: float(sample.get("audio_delay_ms") or 0.0)
-        for sample in (endpoint.record or {}).get("samples", [])
-    }
-    return {
-        second: statistics.median(values) + buffered.get(second, 0.0)
-        for second, values in seconds.items()
-    }
+    return {second: statistics.median(values) for second, values in seconds.items()}
 
 
 def settled_after(

@@ -187,9 +187,9 @@ async def loss(ctx: Context, turn: RunningTurn) -> Part:
             back = (
                 None
                 if start is None
-                else settled_after(series, start, int(stop), int(seconds) - 1, TARGET_DELAY_MS)
+                else settled_after(series, start, int(stop), int(stop) + 10, TARGET_DELAY_MS)
             )
-            absolute = f"{start:.0f}" if start is not None and end.browser_stats else "(relative)"
+            absolute = "(relative)" if end.record is None and not end.browser_stats else ms(start)
             lines.append(
                 f"| {contender} | {label} | {pct(heard.played, 1)} | {absolute} | {ms(added)} "
                 f"| {ms(after1)} / {ms(after5)} | {'never' if back is None else f'{back} s'} "
@@ -216,10 +216,11 @@ async def loss(ctx: Context, turn: RunningTurn) -> Part:
             ]
     lines.append("")
     lines.append(
-        "Audio delay for Outpost and bare aiortc is relative (arrival less RTP media time, "
-        "plus Outpost's playout-buffer wait when its record reports one); for Chromium it is "
-        "NetEq's jitter-buffer delay. 'Back within' = seconds after the loss stopped from "
-        "which every later second stays within the tolerance of the value before the loss."
+        "Audio delay on the receiving side: Outpost, its playout buffer's wait; bare aiortc, "
+        "arrival less RTP media time (relative: aiortc's jitter buffer); Chromium, NetEq's "
+        "jitter-buffer delay. Before = the median of the 5 s before the loss. 'Back within' "
+        "= seconds after the loss stopped from which every second up to 10 s after it stays "
+        "within the tolerance of the value before."
     )
     return Part("\n".join(lines), verdicts)
 
