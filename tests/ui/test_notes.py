@@ -131,7 +131,12 @@ def test_signing_asks_first_then_makes_the_note_read_only(
 
     QTest.keyClicks(window.editor.editor, "tampering")
     assert window.editor.editor.toPlainText() == "Plan agreed."
-    qtbot.waitUntil(lambda: "Signed · " in window.editor._notes_list.item(0).text())
+    qtbot.waitUntil(
+        lambda: (
+            window.editor._notes_list.count() == 1
+            and "Signed · " in window.editor._notes_list.item(0).text()
+        )
+    )
 
 
 def test_a_full_disk_shows_plain_words_and_keeps_the_text(
