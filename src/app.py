@@ -49,6 +49,11 @@ from outpost.ui.translations import install_translators
 
 logger = logging.getLogger(__name__)
 
+# The main thread shares the interpreter's lock with the store worker (sync) and the runtime
+# thread (calls). Asking a busy thread to hand the lock over after 1 ms instead of Python's
+# 5 ms keeps the window answering while both work (tests/ui/test_never_blocks.py).
+GIL_SWITCH_S = 0.001
+
 
 class NoDisplayError(OutpostError):
     """The desktop app was started where there is no screen to show it on."""
@@ -179,6 +184,7 @@ def run_app(
     syncs with it); `extend_window` runs once the window exists (the demo adds its menu).
     """
     _require_display()
+    sys.setswitchinterval(GIL_SWITCH_S)
     app = _application()
     install_translators(app, settings.language)
     install_qt_message_handler()

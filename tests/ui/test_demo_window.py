@@ -82,5 +82,10 @@ def test_the_demo_walkthrough_patient_waiting_offline_and_back(
 
     demo.online()
     assert running(server)
-    qtbot.waitUntil(lambda: window.sync_summary == "All changes synced", timeout=30_000)
-    assert window.connection_summary.startswith("Synced at")
+    qtbot.waitUntil(
+        lambda: (
+            window.sync_summary == "All changes synced"
+            and window.connection_summary.startswith("Synced at")
+        ),
+        timeout=30_000,
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from PySide6.QtCore import QObject, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
+from outpost.app import GIL_SWITCH_S
 from outpost.core.domain import VisitType
 from outpost.core.ports import ClinicStore
 from outpost.core.sync_state import SyncState, SyncSummary
@@ -67,6 +69,15 @@ class LoopLatency(QObject):
 
 
 @pytest.fixture
+def app_switch_interval() -> Iterator[None]:
+    """The interpreter's lock handed over as often as `run_app` has it."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(GIL_SWITCH_S)
+    yield
+    sys.setswitchinterval(before)
+
+
+@pytest.fixture
 def server(tmp_path: Path) -> Iterator[RunningServer]:
     with running_server(tmp_path, seed="demo") as running:
         yield running
@@ -112,6 +123,7 @@ def _offline_notes(store: ClinicStore, appointments: Sequence[str]) -> int:
     return store.outbox_status().pending
 
 
+@pytest.mark.usefixtures("app_switch_interval")
 def test_the_ui_keeps_up_during_a_call_and_a_5000_note_sync(
     qtbot: QtBot,
     server: RunningServer,
@@ -125,6 +137,10 @@ def test_the_ui_keeps_up_during_a_call_and_a_5000_note_sync(
     window: MainWindow = app.window
     qtbot.waitUntil(lambda: window.connection_summary.startswith("Synced at"), timeout=20_000)
     hold_automatic_syncs(qtbot, app)
+    idle = LoopLatency()  # the same window with nothing going on, for comparison
+    idle.start()
+    qtbot.waitUntil(lambda: idle.seconds >= 1.0, timeout=10_000)
+    idle.stop()
     visits = window.visits
     assert visits is not None
     model = window.schedule.model
@@ -171,10 +187,14 @@ def test_the_ui_keeps_up_during_a_call_and_a_5000_note_sync(
         f"\nUI loop over {meter.seconds:.1f} s ({len(meter.late_ms)} ticks; sync of {NOTES}"
         f" notes {sync_s:.1f} s): lateness p50 {p50:.1f} ms, p99 {p99:.1f} ms,"
         f" max {max(meter.late_ms):.1f} ms, mean {statistics.fmean(meter.late_ms):.1f} ms;"
-        f" {pictures_during_sync} pictures shown during the sync"
+        f" {pictures_during_sync} pictures shown during the sync; idle window p99"
+        f" {idle.percentile(0.99):.1f} ms; load average {os.getloadavg()[0]:.1f}"
     )
     [summary] = summaries
     assert summary.state is SyncState.SYNCED, summary
     assert summary.sent >= NOTES
     assert pictures_during_sync >= sync_s * 5, "the patient's video froze during the sync"
-    assert p99 <= P99_LIMIT_MS
+    assert p99 <= P99_LIMIT_MS, (
+        f"p99 {p99:.1f} ms; the idle window just before: p99 {idle.percentile(0.99):.1f} ms;"
+        f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
