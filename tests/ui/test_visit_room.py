@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from outpost.core.domain import AppointmentStatus, NoteStatus, ScheduleItem, VisitType
 from outpost.core.runtime import Runtime
+from outpost.core.session import AccessState
 from outpost.core.visits import VisitState
 from outpost.media.call_record import EndReason
 from outpost.media.call_service import CallService
@@ -62,6 +63,10 @@ def video_visit(app: AppStack, index: int = 0) -> tuple[int, ScheduleItem]:
     return rows[index]
 
 
+def access_state(app: AppStack) -> AccessState:
+    return app.access.state
+
+
 def call_service(visits: VisitPaneWidget) -> CallService:
     port = visits.visit.port
     assert isinstance(port, CallService)
@@ -102,6 +107,9 @@ def test_join_admit_see_the_patient_mute_camera_quality_and_hang_up(
     qtbot.waitUntil(lambda: room.status.state is VisitState.IN_CALL, timeout=CALL_S)
     assert not room.admit_button.isVisible()
     assert room.quality.text() == "Good connection"
+    app.clock.advance(11 * 60)  # no keyboard or mouse for longer than the idle lock's 10 min
+    app.access.check_idle()
+    assert access_state(app) is AccessState.OPEN  # talking to a patient is not being idle
     # The patient's pictures reach the widget, and they move.
     qtbot.waitUntil(lambda: room.stage.pictures >= 3, timeout=10_000)
     first = room.stage.image()
@@ -146,6 +154,9 @@ def test_join_admit_see_the_patient_mute_camera_quality_and_hang_up(
     qtbot.waitUntil(lambda: not visits.room_shown, timeout=15_000)
     assert window.statusBar().currentMessage().startswith("Visit ended after")
     assert synthetic_patient.record().summary.ended is EndReason.REMOTE_BYE
+    app.clock.advance(11 * 60)
+    app.access.check_idle()
+    assert access_state(app) is AccessState.LOCKED  # the visit is over: idleness locks again
 
 
 def test_a_whole_visit_by_keyboard_join_admit_write_sign_hang_up(
