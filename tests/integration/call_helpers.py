@@ -83,10 +83,12 @@ def visit(
     patient_options: PeerOptions | None = None,
     clinician_url: str | None = None,
     clinician_media: pipeline.Pipeline | None = None,
+    patient_media: LocalMedia | None = None,
 ) -> Visit:
     """Both sides, not yet connected (build inside the running loop). With `ladder`, the
     clinician's media is the full pipeline (echo canceller, ladder, 640x480 camera);
-    `clinician_media` is such a pipeline built by the test (e.g. from devices).
+    `clinician_media` is such a pipeline built by the test (e.g. from devices);
+    `patient_media` the patient's sources (320x240 synthetic by default).
     `clinician_url` is where the clinician reaches the server (e.g. through a `TcpRelay`);
     the server's own address by default."""
 
@@ -108,7 +110,7 @@ def visit(
     )
     patient = PatientPeer(
         SignalingClient(patient_endpoint(link)),
-        synthetic_media(),
+        patient_media or synthetic_media(),
         RemoteMedia(read_markers=True),
         patient_options or PeerOptions(),
     )
