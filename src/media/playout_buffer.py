@@ -43,6 +43,7 @@ CATCH_UP_MARGIN_MS = 0  # the trough of the level; 20 ms packets make it swing
 CATCH_UP_READS = 10  # the excess must have lasted this many reads (100 ms)
 CAPACITY_MS = 2000  # beyond this (nobody reading), the oldest audio is dropped
 RESYNC_MS = 3000  # a timestamp this far from the play position starts the timeline over
+RETARGET_READS = 10  # the target is worked out again every 100 ms
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class PlayoutBuffer:
         self._delays: collections.deque[float] = collections.deque(maxlen=50)
         self._played = self._concealed = self._dropped = self._late = 0
         self._held = 0  # chunks concealed in the current underrun
+        self._reads = 0
         self._started_at: float | None = None
 
     # -- arrivals ----------------------------------------------------------------------
@@ -214,7 +216,8 @@ class PlayoutBuffer:
         return True
 
     def _retarget(self) -> None:
-        if len(self._transit) < 10:
+        self._reads += 1
+        if len(self._transit) < 10 or self._reads % RETARGET_READS:
             return
         transit = np.fromiter(self._transit, dtype=np.float64)
         spread_ms = (np.percentile(transit, 95) - transit.min()) * 1000
