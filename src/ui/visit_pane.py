@@ -232,6 +232,7 @@ class VisitPaneWidget(QStackedWidget):
         if status.state in (VisitState.ENDED, VisitState.FAILED):
             self._set_open(False)
             self.local_feed.stop()
+            self.remote_feed.stop()  # the last picture stays until the room closes
             if status.state is VisitState.FAILED and status.error is not None:
                 self.room.show_error(call_error_text(status.error))
 
