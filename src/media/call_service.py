@@ -265,7 +265,8 @@ class CallService:
         session = visit.session
         try:
             if not await session.until_admitted(visit.admit_requested):
-                await self._release(visit)
+                await session.leave_waiting_room()  # no bye: the patient keeps waiting
+                visit.media.local.stop()
                 visit.summary = _summary(visit.appointment_id, None)
                 _settle(visit.admitted, InvalidStateError("The visit was closed first."))
                 return

@@ -3,7 +3,8 @@
 `CallSession.wait_for_patient` returns as soon as someone is in the waiting room; in the
 app the clinician may take a while to press Admit, and meanwhile the patient may leave,
 come back, or the room's socket may reconnect. `until_admitted` keeps handling the room's
-events until the clinician admits or hangs up.
+events until the clinician admits or hangs up. Leaving before admitting sends no bye, so
+the patient keeps waiting.
 """
 
 from __future__ import annotations
@@ -37,3 +38,9 @@ class VisitSession(CallSession):
                 await self._dispatch(incoming.result())
             else:
                 incoming.cancel()
+
+    async def leave_waiting_room(self) -> None:
+        """Close the room before anyone was admitted, without a bye: the patient stays in
+        the waiting room (and sees the clinician come back later)."""
+        await self.remote.close()
+        await self._signaling.close()

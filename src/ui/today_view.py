@@ -129,12 +129,18 @@ class TodayViewWidget(QWidget):
         self._show_waiting()
 
     def join_selected(self) -> bool:
+        """Join the selected video visit; with none selected, the patient who has waited
+        longest (Ctrl+J works from anywhere when someone is waiting)."""
         item = self.schedule.selected_item()
-        if not can_join(item):
-            self.sig_message.emit(self.tr("Select a video visit first, then join it."))
-            return False
-        self.sig_join_requested.emit(item)
-        return True
+        if can_join(item):
+            self.sig_join_requested.emit(item)
+            return True
+        waiting = self.banner.waiting_entries()
+        if waiting:
+            self._on_banner_join_requested(waiting[0].appointment_id)
+            return True
+        self.sig_message.emit(self.tr("Select a video visit first, then join it."))
+        return False
 
     def check_in_selected(self) -> bool:
         item = self.schedule.selected_item()

@@ -169,6 +169,42 @@ def test_the_quality_follows_the_ladder_and_the_patient_leaving_ends_the_visit(
     asyncio.run(scenario())
 
 
+def test_leaving_the_room_before_admitting_keeps_the_patient_waiting(
+    server: RunningServer,
+) -> None:
+    appointment, link = demo_links(server, USER)[2]
+    service = CallService(FixedCredentials(server.base_url, server.token(USER)), camera_size=SMALL)
+
+    async def scenario() -> None:
+        patient = _patient(link)
+        await patient.connect()
+        patient_run = asyncio.ensure_future(patient.run(admit_timeout_s=60))
+        try:
+            await service.join(appointment)
+            await until(lambda: service.status().state is VisitState.PATIENT_WAITING, 10, "p")
+            left = await service.hang_up()
+            assert left is not None
+            assert (left.ended, left.duration_s) == (VisitEnd.HUNG_UP, 0.0)
+            waiting = await service.waiting()
+            assert [(w.appointment_id, w.state) for w in waiting] == [
+                (appointment, WaitingState.WAITING)
+            ]
+            assert not patient_run.done()  # no bye: still in the waiting room
+            await service.join(appointment)  # the clinician comes back and lets them in
+            await until(lambda: service.status().state is VisitState.PATIENT_WAITING, 10, "p")
+            await service.admit()
+            await until(lambda: service.status().state is VisitState.IN_CALL, 15, "in call")
+            summary = await service.hang_up()
+            assert summary is not None
+            assert summary.media_flowed_both_ways
+        finally:
+            patient_run.cancel()
+            await asyncio.gather(patient_run, return_exceptions=True)
+            await service.close()
+
+    asyncio.run(scenario())
+
+
 def test_hanging_up_in_the_empty_room_and_an_unreachable_server() -> None:
     service = CallService(FixedCredentials("http://127.0.0.1:9/fhir", "t"))
 

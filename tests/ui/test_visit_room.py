@@ -173,13 +173,26 @@ def test_a_whole_visit_by_keyboard_join_admit_write_sign_hang_up(
     row, item = video_visit(app, 1)
     assert item.appointment.video_link is not None
     synthetic_patient.join(item.appointment.video_link)
+    banner = visits.today.banner
+    visits.waiting.poll_now()
+    qtbot.waitUntil(lambda: len(banner.join_buttons) == 1, timeout=10_000)
+
+    # Nothing selected: Ctrl+J joins whoever has waited longest. Leaving again before
+    # admitting (Ctrl+Shift+H) keeps the patient in the waiting room.
+    assert window.schedule.selected_item() is None
+    press(Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    assert visits.room_shown
+    assert window.editor.appointment_id == item.appointment.id
+    qtbot.waitUntil(lambda: focused() is visits.room.admit_button, timeout=10_000)
+    press(Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: not visits.room_shown, timeout=10_000)
+    visits.waiting.poll_now()
+    qtbot.waitUntil(lambda: len(banner.join_buttons) == 1, timeout=10_000)
 
     assert focused() is window.schedule.table
-    for _ in range(row + 1):  # down the schedule to the video visit
+    press(Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)  # the day's first visit
+    for _ in range(row):  # down the schedule to the video visit
         press(Qt.Key.Key_Down)
-        selected = window.schedule.selected_item()
-        if selected is not None and selected.appointment.id == item.appointment.id:
-            break
     assert window.schedule.selected_item() == item
     press(Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)  # Join
     assert visits.room_shown
