@@ -172,7 +172,12 @@ def patient_bot(args: argparse.Namespace, settings: Settings) -> int:
     async def visit(holder: list[CallBase]) -> CallRecord:
         media = pipeline.synthetic()
         patient = PatientPeer(
-            SignalingClient(endpoint), media.local, media.remote, options, steps=media.steps
+            SignalingClient(endpoint),
+            media.local,
+            media.remote,
+            options,
+            steps=media.steps,
+            on_in_call=lambda: _say(STATES[CallState.IN_CALL]),
         )
         holder.append(patient)
         try:

@@ -92,6 +92,12 @@ class CallMeter:
         return self._acknowledged["audio"] and self._acknowledged["video"]
 
     @property
+    def flowed_both_ways(self) -> bool:
+        """Pictures and sound arrived, and the far end confirmed ours arrived."""
+        received = self._remote.counts()
+        return received.video_frames > 0 and received.audio_frames > 0 and self.acknowledged
+
+    @property
     def reconnects(self) -> int:
         return sum(
             1 for item in self._renegotiations if item.reason is not RenegotiationReason.FIRST
@@ -132,12 +138,7 @@ class CallMeter:
         received = self._remote.counts()
         video_sent, audio_sent = self._local.counts("video"), self._local.counts("audio")
         audio = quality.audio_totals(received, now)
-        flowed = (
-            received.video_frames > 0
-            and received.audio_frames > 0
-            and self._acknowledged["audio"]
-            and self._acknowledged["video"]
-        )
+        flowed = self.flowed_both_ways
         summary = CallSummary(
             call_id=self.call_id,
             role=self._role,

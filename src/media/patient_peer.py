@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from outpost.core.errors import CallError, CallErrorKind
 from outpost.media import signaling_messages as wire
@@ -37,6 +38,7 @@ class PatientPeer(CallBase):
         *,
         sample_s: float = 1.0,
         steps: StepControl | None = None,
+        on_in_call: Callable[[], None] | None = None,
     ) -> None:
         meter = CallMeter(local, remote, role="patient", appointment=None)
         super().__init__(signaling, local, remote, options, meter, sample_s=sample_s, steps=steps)
@@ -44,6 +46,7 @@ class PatientPeer(CallBase):
         self._admit_deadline = 0.0
         self._admit_timeout_s = 0.0
         self._duration_s: float | None = None
+        self._on_in_call = on_in_call
 
     async def run(self, admit_timeout_s: float, duration_s: float | None = None) -> CallRecord:
         """Wait to be admitted (at most `admit_timeout_s`), then stay until the clinician's
@@ -59,6 +62,9 @@ class PatientPeer(CallBase):
                 CallErrorKind.NOT_ADMITTED,
                 f"The clinician did not let us in within {self._admit_timeout_s:g} seconds.",
             )
+        if self._on_in_call is not None and self.admitted and self.meter.flowed_both_ways:
+            in_call, self._on_in_call = self._on_in_call, None
+            in_call()  # once: media arrives and the clinician confirmed ours
 
     def _should_stop(self) -> bool:
         return (

@@ -254,6 +254,7 @@ def test_ctrl_c_hangs_up_cleanly_and_still_writes_the_record(
     try:
         _stdout_line(bot, "In the waiting room")
         _stdout_line(call, "In the call.")
+        _stdout_line(bot, "In the call.")  # both sides have confirmed the other's media
         call.send_signal(signal.SIGINT)
         call_out, call_err = call.communicate(timeout=30)
         bot_out, bot_err = bot.communicate(timeout=30)
