@@ -86,13 +86,28 @@ class VideoImage:
         return f"VideoImage({self.width}x{self.height}, serial={self.serial})"
 
 
+class DeviceState(enum.Enum):
+    """What the visit's camera, microphone or speaker is doing (`CallStatus`); before a
+    visit, what the next one will use."""
+
+    WORKING = "working"  # the chosen device, or the system's default as chosen
+    DEFAULT_INSTEAD = "default-instead"  # the chosen one is not connected: the default
+    TEST_SOURCE = "test-source"  # test pattern, synthetic voice; a test speaker plays nothing
+    NONE = "none"  # no device of this kind here: black picture, silence, or not heard
+    BUSY = "busy"  # in use by another program or not allowed (`CallStatus.device_error`)
+    NO_SIGNAL = "no-signal"  # open but giving nothing for now: covered until it gives again
+    LOST = "lost"  # it stopped mid-call (unplugged): black picture, silence, or not heard
+
+
 @dataclass(frozen=True)
 class MediaDevice:
-    """A camera, microphone or speaker the visit can use. The UI words `device_id`."""
+    """A camera, microphone or speaker the visit can use. The UI shows `name` for
+    hardware and words the test sources (`synthetic`) by `device_id`."""
 
-    device_id: str
+    device_id: str  # pass to `CallPort.use_device`; unique across kinds
     kind: DeviceKind
-    synthetic: bool  # a test source (pattern, tone, voice), not hardware
+    synthetic: bool  # a test source (pattern, voice, a speaker playing nothing)
+    name: str = ""  # the system's name for hardware ("" for the test sources)
 
 
 @dataclass(frozen=True)
@@ -104,7 +119,13 @@ class CallStatus:
     quality: LinkQuality = LinkQuality.GOOD
     muted: bool = False
     camera_off: bool = False
-    microphone: str | None = None  # device id in use
+    microphone: str | None = None  # device id in use (None: no microphone here)
+    camera: str | None = None
+    speaker: str | None = None
+    camera_state: DeviceState = DeviceState.NONE
+    microphone_state: DeviceState = DeviceState.NONE
+    speaker_state: DeviceState = DeviceState.NONE
+    device_error: OutpostError | None = None  # why a device is BUSY (the visit goes on)
     video_frames_received: int = 0
     in_call_s: float = 0.0  # since the patient was admitted
     ended: VisitEnd | None = None
@@ -170,7 +191,9 @@ class CallPort(Protocol):
     async def set_camera_off(self, off: bool) -> None: ...
 
     async def use_device(self, device_id: str) -> None:
-        """Switch to another device of the same kind, during a visit or before one."""
+        """Switch to another device of the same kind, during a visit or before one; the
+        choice is remembered for the next visits. `DeviceBusyError` if it cannot be
+        opened (the device in use stays)."""
         ...
 
     async def close(self) -> None:
