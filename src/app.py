@@ -5,6 +5,7 @@ Nothing below this module creates its own collaborators; they arrive through con
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import os
 import signal
@@ -21,12 +22,13 @@ from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from outpost.core.device_choice import DeviceChoice, save_device_choice
 from outpost.core.errors import OutpostError
 from outpost.core.ports import ClinicStore, SessionPort, SyncPort, SyncReviewPort
 from outpost.core.runtime import Runtime
-from outpost.core.settings import Settings
+from outpost.core.settings import Profile, Settings
 from outpost.core.worker import StoreWorker
-from outpost.media.call_service import CallService
+from outpost.media.call_service import CallService, DeviceLister, system_devices
 from outpost.media.peer import PeerOptions
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
@@ -121,15 +123,37 @@ def visit_calls(
     worker: StoreWorker[ClinicStore],
     *,
     camera_size: tuple[int, int] = (640, 480),
+    list_devices: DeviceLister = system_devices,
 ) -> CallService:
     """Video visits as the signed-in clinician; a due token refresh runs on the store
-    worker, never at the same time as the sync engine's."""
+    worker, never at the same time as the sync engine's. Visits use the settings' camera,
+    microphone and speaker; a device picked in the visit room is saved to the user's
+    settings file for the next start; each visit's quality record goes to the store."""
     tokens = TokenStore(keychain, read_profile_id(settings.profile.data_dir))
     credentials = CallCredentials(
         tokens, lambda job: worker.submit(lambda _store: job(), timeout=30)
     )
     options = PeerOptions(ice_servers=settings.ice_servers, relay_only=settings.relay_only)
-    return CallService(credentials, options, camera_size=camera_size)
+    return CallService(
+        credentials,
+        options,
+        camera_size=camera_size,
+        choice=DeviceChoice.from_settings(settings),
+        list_devices=list_devices,
+        on_choice=lambda choice: _save_choice(worker, settings.profile, choice),
+        quality_store=worker,
+    )
+
+
+def _save_choice(worker: StoreWorker[ClinicStore], profile: Profile, choice: DeviceChoice) -> None:
+    """On the store worker (a file write); a failure is logged, the visit goes on."""
+
+    def saved(done: concurrent.futures.Future[None]) -> None:
+        if not done.cancelled() and done.exception() is not None:
+            logger.warning("device choice not saved: %s", type(done.exception()).__name__)
+
+    job = worker.submit(lambda _store: save_device_choice(profile, choice), timeout=30)
+    job.add_done_callback(saved)
 
 
 def open_in_browser(url: str) -> bool:
@@ -209,6 +233,7 @@ def run_app(
     sync = SyncController(bridge, sync_port)
     access, access_page = access_screens(bridge, session, settings)
     calls = visit_calls(settings, keychain, worker)
+    runtime.submit(calls.refresh_devices, timeout=30)  # the device menus, off the UI thread
     window = MainWindow(
         bridge,
         autosave_ms=settings.autosave_ms,

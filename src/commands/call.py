@@ -41,6 +41,7 @@ from outpost.media.call_record import CallRecord
 from outpost.media.call_session import CallConfig, CallSession, CallState
 from outpost.media.patient_peer import PatientPeer
 from outpost.media.peer import PeerOptions, VideoCodec, rtc_configuration
+from outpost.media.quality_writer import QualityWriter
 from outpost.media.signaling_client import SignalingClient, clinician_endpoint, patient_endpoint
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
@@ -117,7 +118,7 @@ def _clinician_call(
 
     server_url = settings.server_url or tokens.server_url
 
-    writers: list[call_quality.QualityWriter] = []
+    writers: list[QualityWriter] = []
     choice = DeviceChoice.synthetic() if args.synthetic else DeviceChoice.from_settings(settings)
     devices: list[dict[str, object]] = []
 
@@ -134,7 +135,7 @@ def _clinician_call(
             steps=media.steps,
         )
         holder.append(session)
-        writer = call_quality.QualityWriter(worker, session.meter.call_id, appointment.id)
+        writer = QualityWriter(worker, session.meter.call_id, appointment.id)
         session.meter.listeners.append(writer.on_sample)
         writers.append(writer)
         try:

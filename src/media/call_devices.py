@@ -51,18 +51,22 @@ async def open_sources(
 ) -> CallSources:
     camera_choice = resolve(devices, choice, DeviceKind.CAMERA)
     microphone_choice = resolve(devices, choice, DeviceKind.MICROPHONE)
-    microphone = await _source(microphone_choice, size, fps, on_state)
+    microphone = await open_source(microphone_choice, size, fps, on_state)
     try:
-        camera = await _source(camera_choice, size, fps, on_state)
+        camera = await open_source(camera_choice, size, fps, on_state)
     except BaseException:
         microphone.stop()
         raise
     return CallSources(microphone, camera, (camera_choice, microphone_choice))
 
 
-async def _source(
-    resolved: Resolved, size: tuple[int, int], fps: float, on_state: StateListener | None
+async def open_source(
+    resolved: Resolved,
+    size: tuple[int, int] = (640, 480),
+    fps: float = 30.0,
+    on_state: StateListener | None = None,
 ) -> MediaStreamTrack:
+    """One camera or microphone: the test source, or the device (`DeviceBusyError`)."""
     if resolved.resolution is Resolution.SYNTHETIC:
         if resolved.kind is DeviceKind.CAMERA:
             return SyntheticVideoTrack(*size, fps=fps)

@@ -3,9 +3,12 @@
 One visit at a time, on the runtime thread: `join` opens the appointment's room, a task
 then follows the room (the patient arriving or leaving) until the clinician admits, runs
 the call (`VisitSession`, the full pipeline with the echo canceller and the ladder) and
-keeps its summary. `status`, `remote_video` and `local_video` only read what the runtime
-thread last wrote, so the UI may call them from its own thread at any time; a picture is
-converted only when it is newer than the one the UI has.
+keeps its summary. Each visit opens the workstation's chosen camera, microphone and
+speaker (`VisitDevices`; the choice comes from the settings and each switch is handed to
+`on_choice` to be saved) and writes its quality record to the local store as it goes
+(`QualityWriter`). `status`, `remote_video`, `local_video` and `devices` only read what the
+runtime thread last wrote, so the UI may call them from its own thread at any time; a
+picture is converted only when it is newer than the one the UI has.
 """
 
 from __future__ import annotations
@@ -18,76 +21,72 @@ from collections.abc import Callable
 
 import aiohttp
 
+from outpost.core.device_choice import SYNTHETIC, DeviceChoice
 from outpost.core.errors import CallError, CallErrorKind, InvalidStateError, OutpostError
+from outpost.core.ports import ClinicStore
 from outpost.core.visits import (
     CallStatus,
     CredentialSource,
-    DeviceKind,
-    LinkQuality,
     MediaDevice,
     VideoImage,
-    VisitEnd,
     VisitState,
     VisitSummary,
     WaitingPatient,
 )
-from outpost.media import pipeline, visit_sources, waiting_list
-from outpost.media.call_record import CallRecord, EndReason
-from outpost.media.call_session import CallConfig, CallState
-from outpost.media.ladder import Step
+from outpost.core.worker import StoreWorker
+from outpost.media import devices as device_list
+from outpost.media import pipeline, visit_devices, visit_status, waiting_list
+from outpost.media.call_record import CallRecord
+from outpost.media.call_session import CallConfig
+from outpost.media.devices import DeviceList
 from outpost.media.peer import PeerOptions
+from outpost.media.quality_writer import QualityWriter
 from outpost.media.signaling_client import SignalingClient, clinician_endpoint
 from outpost.media.video_image import ImageReader
+from outpost.media.visit_devices import VisitDevices
 from outpost.media.visit_session import VisitSession
+from outpost.store.store import Store
 
 logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 15.0
 HANG_UP_TIMEOUT_S = 10.0
 SERIALS_PER_VISIT = 1 << 40
-_STATES = {
-    CallState.CONNECTING: VisitState.CONNECTING,
-    CallState.WAITING_FOR_PATIENT: VisitState.WAITING_FOR_PATIENT,
-    CallState.PATIENT_WAITING: VisitState.PATIENT_WAITING,
-    CallState.CONNECTING_MEDIA: VisitState.CONNECTING_MEDIA,
-    CallState.IN_CALL: VisitState.IN_CALL,
-    CallState.RECONNECTING: VisitState.RECONNECTING,
-    CallState.ENDED: VisitState.ENDED,
-}
-_QUALITY = {
-    Step.FULL: LinkQuality.GOOD,
-    Step.MEDIUM: LinkQuality.REDUCED,
-    Step.LOW: LinkQuality.LOW,
-    Step.AUDIO_ONLY: LinkQuality.AUDIO_ONLY,
-}
-_ENDS = {
-    EndReason.HUNG_UP: VisitEnd.HUNG_UP,
-    EndReason.REMOTE_BYE: VisitEnd.PATIENT_LEFT,
-    EndReason.SIGNALING_CLOSED: VisitEnd.CONNECTION_LOST,
-    EndReason.FAILED: VisitEnd.FAILED,
-}
 RecordListener = Callable[[CallRecord], None]
+ChoiceListener = Callable[[DeviceChoice], None]
+DeviceLister = Callable[[bool], DeviceList]  # True: look for newly plugged-in devices too
+QualityStore = StoreWorker[Store] | StoreWorker[ClinicStore]
+
+
+def system_devices(refresh: bool) -> DeviceList:
+    return device_list.list_devices(refresh=refresh)
 
 
 class _Visit:
     """One visit's parts and outcome (runtime thread writes; any thread reads)."""
 
     def __init__(
-        self, number: int, appointment_id: str, media: pipeline.Pipeline, session: VisitSession
+        self,
+        number: int,
+        appointment_id: str,
+        media: pipeline.Pipeline,
+        session: VisitSession,
+        devices: VisitDevices,
     ) -> None:
         self.base = number * SERIALS_PER_VISIT
         self.appointment_id = appointment_id
         self.media = media
         self.session = session
+        self.devices = devices
         self.admit_requested = asyncio.Event()
         self.admitted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.task: asyncio.Task[None] | None = None
         self.summary: VisitSummary | None = None
         self.error: OutpostError | None = None
         self.remote_images = ImageReader(media.remote.video)
-        self.self_view: visit_sources.SelfViewTrack | None = None
-        self.local_images: ImageReader | None = None
-        self.microphone: visit_sources.SwitchableAudioTrack | None = None
+        assert devices.camera is not None
+        self.local_images = ImageReader(devices.camera.newest)
+        self.quality: QualityWriter | None = None
 
     @property
     def finished(self) -> bool:
@@ -98,7 +97,7 @@ class _Visit:
             return VisitState.FAILED
         if self.summary is not None:
             return VisitState.ENDED
-        return _STATES[self.session.state]
+        return visit_status.STATES[self.session.state]
 
 
 class CallService:
@@ -110,7 +109,15 @@ class CallService:
         config: CallConfig | None = None,
         camera_size: tuple[int, int] = (640, 480),
         on_record: RecordListener | None = None,
+        choice: DeviceChoice | None = None,
+        list_devices: DeviceLister = system_devices,
+        on_choice: ChoiceListener | None = None,
+        quality_store: QualityStore | None = None,
     ) -> None:
+        """`choice`: the workstation's devices (the settings'; None: the test sources);
+        `list_devices` lists the hardware (blocking: called in a thread); `on_choice` gets
+        the new choice after each `use_device`, to save it; `quality_store` is the store
+        worker the visits' quality records go to (None: not kept)."""
         self._credentials = credentials
         self._config = config or CallConfig(peer=options or PeerOptions())
         self._camera_size = camera_size
@@ -118,10 +125,12 @@ class CallService:
         self._numbers = itertools.count(1)
         self._visit: _Visit | None = None
         self._http: aiohttp.ClientSession | None = None
-        self._chosen = {
-            DeviceKind.CAMERA: visit_sources.TEST_PATTERN,
-            DeviceKind.MICROPHONE: visit_sources.TEST_VOICE,
-        }
+        self._choice = choice or DeviceChoice.synthetic()
+        self._list_devices = list_devices
+        self._on_choice = on_choice
+        self._quality_store = quality_store
+        self._hardware = DeviceList()
+        self._planned = visit_devices.planned(self._hardware, self._choice)
 
     # -- the waiting rooms -------------------------------------------------------------
 
@@ -145,13 +154,9 @@ class CallService:
         async def token() -> str:
             return (await self._credentials()).access_token
 
-        microphone = visit_sources.SwitchableAudioTrack(
-            visit_sources.microphone(self._chosen[DeviceKind.MICROPHONE])
-        )
-        camera = visit_sources.SelfViewTrack(
-            visit_sources.camera(self._chosen[DeviceKind.CAMERA], self._camera_size)
-        )
-        media = pipeline.build(microphone, camera)
+        hardware = await self._relist(look_again=True)
+        devices = await VisitDevices.open(hardware, self._choice, self._camera_size)
+        media = pipeline.build(devices.microphone, devices.camera, headless=False)
         session = VisitSession(
             SignalingClient(clinician_endpoint(credentials.server_url, appointment_id, token)),
             media.local,
@@ -160,12 +165,16 @@ class CallService:
             appointment=appointment_id,
             steps=media.steps,
         )
-        visit = _Visit(next(self._numbers), appointment_id, media, session)
-        visit.self_view, visit.microphone = camera, microphone
-        visit.local_images = ImageReader(camera.newest)
+        visit = _Visit(next(self._numbers), appointment_id, media, session, devices)
         self._visit = visit
         logger.info("visit %d: opening the room", visit.base // SERIALS_PER_VISIT)
         try:
+            await devices.play(media.playout)
+            if self._quality_store is not None:
+                visit.quality = QualityWriter(
+                    self._quality_store, session.meter.call_id, appointment_id
+                )
+                session.meter.listeners.append(visit.quality.on_sample)
             await session.connect(CONNECT_TIMEOUT_S)
         except BaseException as exc:
             await self._release(visit)
@@ -197,13 +206,27 @@ class CallService:
         self._open_visit().session.set_camera_off(off)
 
     async def use_device(self, device_id: str) -> None:
-        chosen = visit_sources.device(device_id)
-        self._chosen[chosen.kind] = device_id
         visit = self._visit
-        if chosen.kind is DeviceKind.MICROPHONE and visit is not None and not visit.finished:
-            assert visit.microphone is not None
-            visit.microphone.switch(visit_sources.microphone(device_id))
-        logger.info("device in use: %s", device_id)
+        hardware = await self._relist(look_again=False)
+        kind, value = visit_devices.chosen(device_id, hardware)
+        choice = self._choice.with_device(kind, value)
+        if visit is not None and not visit.finished:
+            await visit.devices.switch(kind, hardware, choice)
+        self._choice = choice
+        self._planned = visit_devices.planned(hardware, choice)
+        logger.info("%s chosen (%s)", kind.value, "test source" if value == SYNTHETIC else "device")
+        if self._on_choice is not None:
+            self._on_choice(choice)
+
+    async def refresh_devices(self, *, look_again: bool = True) -> list[MediaDevice]:
+        """List the devices again (in a thread); `look_again` also sees sound devices
+        plugged in since the last time (never while a visit's speaker plays)."""
+        await self._relist(look_again)
+        return self.devices()
+
+    @property
+    def choice(self) -> DeviceChoice:
+        return self._choice
 
     async def close(self) -> None:
         visit = self._visit
@@ -219,27 +242,32 @@ class CallService:
     # -- read from any thread ----------------------------------------------------------
 
     def devices(self) -> list[MediaDevice]:
-        return list(visit_sources.DEVICES)
+        """The hardware as last listed (at each `join`, `refresh_devices`) and the test
+        sources."""
+        return visit_devices.menu(self._hardware)
 
     def status(self) -> CallStatus:
         visit = self._visit
-        microphone = self._chosen[DeviceKind.MICROPHONE]
+        if visit is None or visit.finished:
+            in_use, errors = self._planned, None
+        else:
+            in_use, errors = visit.devices.use(), visit.devices.errors
         if visit is None:
-            return CallStatus(microphone=microphone)
+            return visit_status.with_devices(CallStatus(), in_use, errors)
         local = visit.media.local
         summary = visit.summary
-        return CallStatus(
+        status = CallStatus(
             state=visit.state(),
             appointment_id=visit.appointment_id,
-            quality=_QUALITY[visit.media.steps.step],
+            quality=visit_status.QUALITY[visit.media.steps.step],
             muted=local.muted,
             camera_off=local.camera_off,
-            microphone=microphone,
             video_frames_received=visit.media.remote.counts().video_frames,
             in_call_s=visit.session.meter.since_admitted(),
             ended=None if summary is None else summary.ended,
             error=visit.error,
         )
+        return visit_status.with_devices(status, in_use, errors)
 
     def remote_video(self, since: int, max_width: int, max_height: int) -> VideoImage | None:
         visit = self._visit
@@ -249,7 +277,7 @@ class CallService:
 
     def local_video(self, since: int, max_width: int, max_height: int) -> VideoImage | None:
         visit = self._visit
-        if visit is None or visit.local_images is None:
+        if visit is None:
             return None
         return visit.local_images.newer(since, visit.base, max_width, max_height)
 
@@ -257,6 +285,11 @@ class CallService:
     def session(self) -> VisitSession | None:
         """The open visit's session (tests drive the engine through it)."""
         return None if self._visit is None else self._visit.session
+
+    @property
+    def visit_devices(self) -> VisitDevices | None:
+        """The last visit's devices (tests read what the speaker played)."""
+        return None if self._visit is None else self._visit.devices
 
     # -- the visit's task --------------------------------------------------------------
 
@@ -266,8 +299,8 @@ class CallService:
         try:
             if not await session.until_admitted(visit.admit_requested):
                 await session.leave_waiting_room()  # no bye: the patient keeps waiting
-                visit.media.local.stop()
-                visit.summary = _summary(visit.appointment_id, None)
+                await visit.devices.close()
+                visit.summary = visit_status.summary(visit.appointment_id, None)
                 _settle(visit.admitted, InvalidStateError("The visit was closed first."))
                 return
             await session.admit()
@@ -283,8 +316,11 @@ class CallService:
             return
         finally:
             visit.media.local.stop()
-        visit.summary = _summary(visit.appointment_id, record)
+        await visit.devices.close()
+        visit.summary = visit_status.summary(visit.appointment_id, record)
         logger.info("visit ended: %s", visit.summary.ended.value)
+        if visit.quality is not None:
+            await _store_record(visit.quality, record)
         if self._on_record is not None:
             self._on_record(record)
 
@@ -292,12 +328,30 @@ class CallService:
         with contextlib.suppress(Exception):
             await visit.session.close()
         visit.media.local.stop()
+        with contextlib.suppress(Exception):
+            await visit.devices.close()
+
+    async def _relist(self, look_again: bool) -> DeviceList:
+        visit = self._visit
+        if visit is not None and not visit.finished:
+            look_again = False  # PortAudio is never restarted under a playing speaker
+        self._hardware = await asyncio.to_thread(self._list_devices, look_again)
+        self._planned = visit_devices.planned(self._hardware, self._choice)
+        return self._hardware
 
     def _open_visit(self) -> _Visit:
         visit = self._visit
         if visit is None or visit.finished:
             raise InvalidStateError("No video visit is open.")
         return visit
+
+
+async def _store_record(writer: QualityWriter, record: CallRecord) -> None:
+    """The rest of the samples and the summary (the visit itself went as it went)."""
+    try:
+        await asyncio.to_thread(writer.finish, record)
+    except OutpostError as exc:
+        logger.warning("visit's quality record not fully stored: %s", type(exc).__name__)
 
 
 def _settle(admitted: asyncio.Future[None], error: OutpostError) -> None:
@@ -314,18 +368,3 @@ def _known(error: BaseException) -> OutpostError:
         return CallError(CallErrorKind.UNREACHABLE, "The visit was stopped.")
     logger.error("visit: unexpected %s", type(error).__name__, exc_info=error)
     return CallError(CallErrorKind.UNREACHABLE, "The visit stopped because of an error.")
-
-
-def _summary(appointment_id: str, record: CallRecord | None) -> VisitSummary:
-    if record is None:  # hung up before anyone was admitted
-        return VisitSummary(appointment_id, VisitEnd.HUNG_UP, 0.0, 0, 0, 0, False)
-    summary = record.summary
-    return VisitSummary(
-        appointment_id,
-        _ENDS[summary.ended],
-        duration_s=summary.duration_s,
-        video_frames_sent=summary.video_frames_sent,
-        video_frames_received=summary.video_frames_received,
-        audio_frames_played=summary.audio_frames_played,
-        media_flowed_both_ways=summary.media_flowed_both_ways,
-    )

@@ -40,10 +40,16 @@ class DeviceList:
     def media_devices(self) -> list[MediaDevice]:
         """The hardware, for `CallPort.devices` (the test sources are added by the caller)."""
         return [
-            MediaDevice(name, kind, synthetic=False)
+            MediaDevice(hardware_id(kind, name), kind, synthetic=False, name=name)
             for kind in DeviceKind
             for name in self.names(kind)
         ]
+
+
+def hardware_id(kind: DeviceKind, name: str) -> str:
+    """A device's `MediaDevice.device_id`: its kind and its name, as one microphone and
+    one speaker often share a name ("default", a headset's)."""
+    return f"{kind.value}:{name}"
 
 
 def list_devices(*, refresh: bool = False) -> DeviceList:

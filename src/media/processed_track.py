@@ -100,6 +100,7 @@ class ProcessedAudioTrack(MediaStreamTrack):
         self.reference = reference
         self.processor = processor or AudioProcessor()
         self._resampler = mono_resampler()
+        self._shape: tuple[str, str, int] | None = None  # the source's format, layout, rate
         self._splitter = ChunkBuffer()
         self._pts = 0
 
@@ -108,6 +109,9 @@ class ProcessedAudioTrack(MediaStreamTrack):
             frame = await self._source.recv()
             if not isinstance(frame, av.AudioFrame):
                 raise TypeError("ProcessedAudioTrack needs an audio source")
+            shape = (frame.format.name, frame.layout.name, frame.sample_rate)
+            if shape != self._shape:  # another microphone, switched mid-call
+                self._shape, self._resampler = shape, mono_resampler()
             cleaned = [
                 self._process(chunk)
                 for chunk in self._splitter.split(to_mono_s16(frame, self._resampler))

@@ -1,9 +1,6 @@
-"""The sources a visit in the app sends, and the self-view: which devices exist, a camera
-whose newest frame is also kept for the clinician's own picture, and a microphone that can
-be switched mid-call.
-
-Real cameras and microphones are not supported by the engine yet: the devices are the
-synthetic test pattern, voice and tone (`synthetic.py`), and the app says so.
+"""The tracks an app visit sends its camera and microphone through: `SwitchableTrack`
+lets the clinician change the device mid-call, `SelfViewTrack` keeps the newest picture
+for the clinician's own view. Which devices feed them is `visit_devices.py`'s business.
 """
 
 from __future__ import annotations
@@ -15,37 +12,9 @@ from asyncio import FIRST_COMPLETED
 import av
 from aiortc.mediastreams import MediaStreamTrack
 
-from outpost.core.errors import DeviceBusyError
-from outpost.core.visits import DeviceKind, MediaDevice
 from outpost.media.newest import FrameSlot
-from outpost.media.synthetic import AudioKind, SyntheticAudioTrack, SyntheticVideoTrack
 
-TEST_PATTERN = "test-pattern"
-TEST_VOICE = "test-voice"
-TEST_TONE = "test-tone"
-DEVICES = (
-    MediaDevice(TEST_PATTERN, DeviceKind.CAMERA, synthetic=True),
-    MediaDevice(TEST_VOICE, DeviceKind.MICROPHONE, synthetic=True),
-    MediaDevice(TEST_TONE, DeviceKind.MICROPHONE, synthetic=True),
-)
-_VOICES = {TEST_VOICE: AudioKind.SPEECH, TEST_TONE: AudioKind.TONE}
-
-
-def device(device_id: str) -> MediaDevice:
-    for known in DEVICES:
-        if known.device_id == device_id:
-            return known
-    raise DeviceBusyError("That camera or microphone is not available on this computer.")
-
-
-def microphone(device_id: str) -> MediaStreamTrack:
-    """A new source for the microphone `device_id` (create on the runtime loop)."""
-    return SyntheticAudioTrack(_VOICES[device(device_id).device_id])
-
-
-def camera(device_id: str, size: tuple[int, int]) -> MediaStreamTrack:
-    device(device_id)
-    return SyntheticVideoTrack(*size)
+VIDEO_CLOCK = 90_000
 
 
 class SelfViewTrack(MediaStreamTrack):
@@ -70,17 +39,22 @@ class SelfViewTrack(MediaStreamTrack):
         self._source.stop()
 
 
-class SwitchableAudioTrack(MediaStreamTrack):
-    """A microphone whose source can be replaced while a call runs; timestamps keep
-    counting samples across the switch, so the encoder never sees a jump."""
+class SwitchableTrack(MediaStreamTrack):
+    """A camera or microphone whose source can be replaced while a call runs. Timestamps
+    keep counting across the switch (audio: samples; video: the loop's clock), so the
+    encoder and the ladder's frame pacing never see a jump."""
 
-    kind = "audio"
-
-    def __init__(self, source: MediaStreamTrack) -> None:
+    def __init__(self, kind: str, source: MediaStreamTrack) -> None:
         super().__init__()
+        self.kind = kind
         self._source = source
         self._switched = asyncio.Event()
-        self._samples = 0
+        self._next_pts = 0
+        self._t0: float | None = None
+
+    @property
+    def source(self) -> MediaStreamTrack:
+        return self._source
 
     def switch(self, source: MediaStreamTrack) -> None:
         """Read `source` from now on (runtime loop); the old one is stopped."""
@@ -88,7 +62,7 @@ class SwitchableAudioTrack(MediaStreamTrack):
         self._switched.set()
         old.stop()
 
-    async def recv(self) -> av.AudioFrame:
+    async def recv(self) -> av.AudioFrame | av.VideoFrame:
         while True:
             self._switched.clear()
             receiving = asyncio.ensure_future(self._source.recv())
@@ -99,14 +73,22 @@ class SwitchableAudioTrack(MediaStreamTrack):
                 return self._restamped(receiving.result())
             receiving.cancel()  # a stopped source never answers: read the new one
 
-    def _restamped(self, frame: object) -> av.AudioFrame:
-        if not isinstance(frame, av.AudioFrame):
-            raise TypeError("a microphone gives audio frames")
-        rate = frame.sample_rate or 48_000
-        frame.pts = self._samples
-        frame.time_base = fractions.Fraction(1, rate)
-        self._samples += frame.samples
-        return frame
+    def _restamped(self, frame: object) -> av.AudioFrame | av.VideoFrame:
+        if isinstance(frame, av.AudioFrame) and self.kind == "audio":
+            rate = frame.sample_rate or 48_000
+            frame.pts = self._next_pts
+            frame.time_base = fractions.Fraction(1, rate)
+            self._next_pts += frame.samples
+            return frame
+        if isinstance(frame, av.VideoFrame) and self.kind == "video":
+            now = asyncio.get_running_loop().time()
+            if self._t0 is None:
+                self._t0 = now
+            frame.pts = max(self._next_pts, int((now - self._t0) * VIDEO_CLOCK))
+            frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
+            self._next_pts = frame.pts + 1
+            return frame
+        raise TypeError(f"a {self.kind} source gave another kind of frame")
 
     def stop(self) -> None:
         super().stop()

@@ -1,8 +1,8 @@
 """The app's call service (`CallService`, the `CallPort` the UI drives) against a real
 `outpost server` and a real aiortc patient: the waiting list with how long someone has
 waited, a room that follows the patient until the clinician admits, pictures for the UI
-(newest only, fitted, changing), mute and camera, a microphone switched mid-call, hang-up
-with a summary, and plain refusals (offline, nobody waiting, a second visit)."""
+(newest only, fitted, changing), mute and camera, the test sources and a microphone
+switched mid-call, hang-up with a summary, and plain refusals (offline, nobody waiting, a second visit)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 
 from outpost.core.errors import InvalidStateError, OfflineError
 from outpost.core.visits import (
+    DeviceState,
     LinkQuality,
     VisitCredentials,
     VisitEnd,
@@ -108,8 +109,14 @@ def test_a_visit_from_the_waiting_list_to_hang_up(server: RunningServer) -> None
             await service.set_camera_off(True)
             assert (service.status().muted, service.status().camera_off) == (True, True)
             await service.set_muted(False)
-            await service.use_device("test-tone")
-            assert service.status().microphone == "test-tone"
+            status = service.status()
+            assert (status.camera, status.microphone, status.speaker) == (
+                "test-pattern",
+                "test-voice",
+                "test-speaker",
+            )
+            assert status.microphone_state is DeviceState.TEST_SOURCE
+            await service.use_device("test-voice")  # a fresh synthetic voice, mid-call
             played = patient.remote.counts().audio_frames
             await until(
                 lambda: patient.remote.counts().audio_frames > played + 25, 5, "audio after switch"

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from outpost.commands.call_quality import QualityWriter
 from outpost.core.settings import Profile
 from outpost.core.worker import StoreWorker
 from outpost.media.call_record import CallRecord, CallSummary, EndReason
 from outpost.media.quality import QualitySample
+from outpost.media.quality_writer import QualityWriter
 from outpost.store.call_log import SAMPLE_RETENTION_DAYS, CallLog, QualityRow
 from outpost.store.connection import Connection
 from outpost.store.database import open_store

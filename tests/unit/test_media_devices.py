@@ -202,9 +202,12 @@ def test_nothing_to_choose_from() -> None:
 
 def test_the_device_menus() -> None:
     menus = _list().media_devices()
+    analog = "HDA Intel PCH: ALC892 Analog (hw:0,0)"
     assert menus[:3] == [
-        MediaDevice("Integrated", DeviceKind.CAMERA, synthetic=False),
-        MediaDevice("USB Camera", DeviceKind.CAMERA, synthetic=False),
-        MediaDevice("HDA Intel PCH: ALC892 Analog (hw:0,0)", DeviceKind.MICROPHONE, False),
+        MediaDevice("camera:Integrated", DeviceKind.CAMERA, False, "Integrated"),
+        MediaDevice("camera:USB Camera", DeviceKind.CAMERA, False, "USB Camera"),
+        MediaDevice(f"microphone:{analog}", DeviceKind.MICROPHONE, False, analog),
     ]
-    assert [d.device_id for d in menus if d.kind is DeviceKind.SPEAKER][-1] == "system"
+    speakers = [d for d in menus if d.kind is DeviceKind.SPEAKER]
+    assert (speakers[-1].device_id, speakers[-1].name) == ("speaker:system", "system")
+    assert len({d.device_id for d in menus}) == len(menus)  # one id, one device
