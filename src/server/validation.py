@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from outpost.core.domain import AppointmentStatus
 from outpost.server.outcome import FhirError, Issue, JsonObject, bad_request
 from outpost.server.search import RESOURCE_TYPES
+from outpost.server.shapes import ShapeCache, shape_of
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 MAX_ISSUES = 20
@@ -64,6 +65,11 @@ REQUIRED_CODES: dict[tuple[str, str], frozenset[str]] = {
     ("Patient", "gender"): _GENDER,
     ("Practitioner", "gender"): _GENDER,
 }
+
+
+# Shapes of resources the models accepted: later ones of the same shape need only their
+# values checked (see `shapes`). A memo of a pure function, like `model_class`.
+_SHAPES = ShapeCache()
 
 
 @cache
@@ -126,15 +132,10 @@ def validate(resource: object, resource_type: str, *, url_id: str | None) -> Jso
                 f"{resource_type}.id '{body_id}' does not match the id in the URL ('{url_id}').",
                 f"{resource_type}.id",
             )
-    try:
-        model_class(resource_type).model_validate(resource)
-    except ValidationError as exc:
-        issues = []
-        for error in exc.errors()[:MAX_ISSUES]:
-            path = _path(resource_type, error["loc"])
-            message = error["msg"].removeprefix("Value error, ")
-            issues.append(Issue("structure", f"{path}: {message}", (path,)))
-        raise FhirError(HTTPStatus.BAD_REQUEST, issues) from exc
+    shape, leaves = shape_of(resource)
+    if not _SHAPES.passes(resource_type, shape, leaves):
+        _validate_fully(resource, resource_type)
+        _SHAPES.learn(model_class(resource_type), resource, shape)
     for (type_, element), codes in REQUIRED_CODES.items():
         value = resource.get(element)
         if type_ == resource_type and value is not None and value not in codes:
@@ -146,3 +147,16 @@ def validate(resource: object, resource_type: str, *, url_id: str | None) -> Jso
                 path,
             )
     return resource
+
+
+def _validate_fully(resource: JsonObject, resource_type: str) -> None:
+    """The `fhir.resources` models' verdict; FhirError (400) naming each bad element."""
+    try:
+        model_class(resource_type).model_validate(resource)
+    except ValidationError as exc:
+        issues = []
+        for error in exc.errors()[:MAX_ISSUES]:
+            path = _path(resource_type, error["loc"])
+            message = error["msg"].removeprefix("Value error, ")
+            issues.append(Issue("structure", f"{path}: {message}", (path,)))
+        raise FhirError(HTTPStatus.BAD_REQUEST, issues) from exc

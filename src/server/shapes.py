@@ -1,0 +1,189 @@
+"""Validation by shape: a cheaper path to the same verdict as the `fhir.resources` models.
+
+Full model validation spends most of its time in per-element Python (one model instance per
+element). But the models' checks split in two: structural ones (known and forbidden keys,
+cardinality, required elements, choice types, nulls in lists: all decided by which keys hold
+objects, lists, nulls or scalars) and the primitive types' checks of each scalar value
+(regular expressions, dates). A resource with the same shape as one the models accepted
+(same keys in the same order, same list lengths, same JSON type in every place) passes the
+structural checks too; it is then accepted iff each of its scalars passes the very validator
+the model would run on it (a `TypeAdapter` of the field's annotation). Anything else, or any
+class with validators of its own, is left to the full models.
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+import typing
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import cache
+
+from fhir_core.fhirabstractmodel import FHIRAbstractModel
+from fhir_core.types import FhirElementOrResourceBase
+from pydantic import TypeAdapter
+from pydantic.fields import FieldInfo
+
+from outpost.server.outcome import JsonObject
+
+Shape = tuple[object, ...]
+Check = Callable[[object], object]
+_DICT, _LIST = object(), object()  # markers: a dict's and a list's shape are never equal
+# The validators every FHIR model has (structural, see `FHIRAbstractModel`): a class with
+# any other validator may look at values, so resources using it are not planned.
+_GENERIC_VALIDATORS = frozenset(
+    {"reject_null_complex_elements", "validate_after_model_construction"}
+)
+MAX_SHAPES = 512
+
+
+class _UnplannableError(Exception):
+    """This shape is left to the full models."""
+
+
+def shape_of(resource: JsonObject) -> tuple[Shape, list[object]]:
+    """The resource's shape (without its root `resourceType`) and its scalars in order."""
+    leaves: list[object] = []
+    shape = (_DICT, *[(k, _shape(v, leaves)) for k, v in resource.items() if k != "resourceType"])
+    return shape, leaves
+
+
+def _shape(node: object, leaves: list[object]) -> object:
+    kind = type(node)
+    if kind is dict:
+        return (_DICT, *[(k, _shape(v, leaves)) for k, v in node.items()])  # type: ignore[attr-defined]
+    if kind is list:
+        return (_LIST, *[_shape(item, leaves) for item in node])  # type: ignore[attr-defined]
+    leaves.append(node)
+    return kind
+
+
+class ShapeCache:
+    """Shapes the full models accepted, per resource type, each with the checks of its
+    scalars in order; least recently used forgotten beyond `limit`. Thread-safe."""
+
+    def __init__(self, limit: int = MAX_SHAPES) -> None:
+        self._limit = limit
+        self._plans: OrderedDict[tuple[str, Shape], tuple[Check, ...] | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def passes(self, resource_type: str, shape: Shape, leaves: list[object]) -> bool:
+        """True when the shape is known good and every scalar passes its check; False
+        means "ask the full models" (not necessarily invalid)."""
+        with self._lock:
+            plan = self._plans.get((resource_type, shape))
+            if plan is not None:
+                self._plans.move_to_end((resource_type, shape))
+        if plan is None:
+            return False
+        try:
+            for check, value in zip(plan, leaves, strict=True):
+                check(value)
+        except Exception:  # noqa: BLE001 - whatever failed, the full models decide
+            return False
+        return True
+
+    def learn(self, model: type[FHIRAbstractModel], resource: JsonObject, shape: Shape) -> None:
+        """Remember the checks of `resource`'s shape; call only after the full models
+        (`model`) accepted `resource`. Shapes that cannot be planned are remembered as such."""
+        key = (str(resource["resourceType"]), shape)
+        with self._lock:
+            if key in self._plans:
+                return
+        try:
+            checks: list[Check] = []
+            _plan_object(model, {k: v for k, v in resource.items() if k != "resourceType"}, checks)
+            plan: tuple[Check, ...] | None = tuple(checks)
+        except _UnplannableError:
+            plan = None
+        with self._lock:
+            self._plans[key] = plan
+            while len(self._plans) > self._limit:
+                self._plans.popitem(last=False)
+
+
+def _plan_object(model: type[FHIRAbstractModel], node: object, checks: list[Check]) -> None:
+    if type(node) is not dict or not _generic(model):
+        raise _UnplannableError
+    fields = _fields(model)
+    seen: set[str] = set()
+    for key, value in node.items():
+        name = fields.get(key)
+        if name is None or name in seen:
+            raise _UnplannableError
+        seen.add(name)
+        many, target = _element_type(model.model_fields[name])
+        items = value if many else [value]
+        if many and type(value) is not list:
+            raise _UnplannableError
+        for item in items:
+            if isinstance(target, type) and issubclass(target, FHIRAbstractModel):
+                _plan_object(target, item, checks)
+            elif type(item) in (dict, list):
+                raise _UnplannableError
+            else:
+                checks.append(_check(model, name))
+
+
+@cache
+def _generic(model: type[FHIRAbstractModel]) -> bool:
+    decorators = model.__pydantic_decorators__
+    return (
+        set(decorators.model_validators) <= _GENERIC_VALIDATORS
+        and not decorators.field_validators
+        and not decorators.validators
+        and not decorators.root_validators
+        and model.__init__ is FHIRAbstractModel.__init__
+    )
+
+
+@cache
+def _fields(model: type[FHIRAbstractModel]) -> dict[str, str]:
+    """Key in JSON -> field name: by alias, and by name (the models populate by name)."""
+    names: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        names.setdefault(name, name)
+        if info.alias:
+            names[info.alias] = name
+    return names
+
+
+def _element_type(info: FieldInfo) -> tuple[bool, object]:
+    """(is a list, the element type: a model class, or a primitive annotation as the
+    model validates each scalar, None allowed where the model allows it)."""
+    if info.metadata:
+        raise _UnplannableError
+    annotation = info.annotation
+    many = typing.get_origin(_without_none(annotation)) is list
+    if many:
+        (annotation,) = typing.get_args(_without_none(annotation))
+    inner = _without_none(annotation)
+    if _is_complex(inner):
+        if issubclass(inner, FhirElementOrResourceBase):  # any resource: by its type
+            raise _UnplannableError
+        return many, inner.get_model_klass()
+    if typing.get_origin(inner) in (list, typing.Union, types.UnionType):
+        raise _UnplannableError
+    return many, annotation
+
+
+def _without_none(annotation: object) -> object:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        rest = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if len(rest) != 1:
+            raise _UnplannableError
+        return rest[0]
+    return annotation
+
+
+def _is_complex(annotation: object) -> typing.TypeGuard[type[typing.Any]]:
+    return isinstance(annotation, type) and hasattr(annotation, "get_model_klass")
+
+
+@cache
+def _check(model: type[FHIRAbstractModel], name: str) -> Check:
+    """The validator the model runs on one scalar of field `name`."""
+    _, annotation = _element_type(model.model_fields[name])
+    adapter: TypeAdapter[object] = TypeAdapter(annotation)  # type: ignore[arg-type]
+    return adapter.validator.validate_python
