@@ -81,19 +81,20 @@ async def _ports() -> list[str]:
     return out.decode().split("\n")
 
 
-async def wire_speaker_to_microphone(timeout_s: float = 10.0) -> str:
-    """Wait for a speaker's output port to appear in this process's JACK client, then
-    connect it to the microphone's input port (`in_0`); the speaker port's name."""
+async def wire_speaker_to_microphone(timeout_s: float = 10.0) -> None:
+    """Wait for a speaker's output port and a microphone's input port to appear in this
+    process's JACK client (PortAudio numbers them per stream), then connect them."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     while True:
-        outputs = [port for port in await _ports() if port.startswith(f"{CLIENT}:out_")]
-        if outputs:
+        ports = await _ports()
+        outputs = [port for port in ports if port.startswith(f"{CLIENT}:out_")]
+        inputs = [port for port in ports if port.startswith(f"{CLIENT}:in_")]
+        if outputs and inputs:
             break
-        assert loop.time() < deadline, "no speaker port appeared in JACK"
+        assert loop.time() < deadline, "no speaker and microphone ports appeared in JACK"
         await asyncio.sleep(0.02)  # polling JACK's port list for the speaker to open
     jack_connect = shutil.which("jack_connect")
     assert jack_connect, "jack_connect is missing (Debian jackd2)"
-    process = await asyncio.create_subprocess_exec(jack_connect, outputs[0], f"{CLIENT}:in_0")
+    process = await asyncio.create_subprocess_exec(jack_connect, outputs[-1], inputs[-1])
     assert await process.wait() == 0, "jack_connect failed"
-    return outputs[0]

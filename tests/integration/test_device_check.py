@@ -1,14 +1,18 @@
 """The tech check's device side (`DeviceCheck`) with the test sources, with no devices at
-all, with a real FFmpeg camera (`lavfi`) standing in for a missing chosen one, and with a
-real sound server (JACK's dummy card): the test sound reaches JACK's graph, and the echo
-check measures a real echo path (the speaker's JACK port wired back to a capture port)."""
+all, with a real FFmpeg camera (`lavfi`) standing in for a missing chosen one, with real
+FFmpeg microphones (ALSA PCMs that read files: speech, silence, one that will not open),
+and with a real sound server (JACK's dummy card): the test sound reaches JACK's graph, and
+the echo check measures a real echo path (the speaker's JACK port wired back to a capture
+port)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import numpy as np
+import pytest
 from aiortc.mediastreams import MediaStreamTrack
 
 from outpost.core.device_choice import DeviceChoice
@@ -19,6 +23,7 @@ from outpost.media.device_check import DeviceCheck, open_track_for
 from outpost.media.devices import DeviceList, Resolved
 from outpost.media.sound_clip import voice_clip
 from outpost.media.sound_devices import JACK, SoundDevice, SoundSystem
+from tests.audio_signals import speech
 from tests.jack_loopback import JackMicrophone, wire_speaker_to_microphone
 from tests.sound_server import RunningJack, running_jack
 
@@ -162,6 +167,77 @@ def test_a_camera_listed_but_gone_is_none() -> None:
     _run(scenario)
 
 
+# -- microphones through FFmpeg's ALSA input ------------------------------------------------
+
+SPOKEN = "Good morning, can you hear me? I am testing my microphone."
+
+
+@pytest.fixture
+def alsa_microphones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DeviceList:
+    """ALSA PCMs FFmpeg captures from: "voice" (espeak-ng, the default), "quiet" (digital
+    silence: a muted microphone) and "broken" (listed, but ALSA cannot open it). FFmpeg's
+    ALSA library reads this configuration instead of the system's."""
+    voice = np.tile(speech(SPOKEN) * 0.5, 3)  # about 12 s, peaks near -6 dBFS
+    for name, mono in (("voice", voice), ("quiet", np.zeros(10 * 48_000))):
+        stereo = np.repeat(np.clip(mono, -32768, 32767).astype("<i2"), 2)  # FFmpeg asks 2
+        (tmp_path / f"{name}.raw").write_bytes(stereo.tobytes())
+    pcm = "pcm.{0} {{ type file slave.pcm null file /dev/null infile {1} format raw }}"
+    config = [pcm.format(name, tmp_path / f"{name}.raw") for name in ("voice", "quiet")]
+    (tmp_path / "asound.conf").write_text("pcm.null { type null }\n" + "\n".join(config))
+    monkeypatch.setenv("ALSA_CONFIG_PATH", str(tmp_path / "asound.conf"))
+    microphones = [
+        SoundDevice(name, DeviceKind.MICROPHONE, "ALSA", index, name == "voice", 48e3)
+        for index, name in enumerate(("voice", "quiet", "broken"))
+    ]
+    return DeviceList(sound=SoundSystem(tuple(microphones)))
+
+
+@pytest.mark.parametrize(
+    ("chosen", "finding", "verdict"),
+    [
+        ("voice", Finding.MICROPHONE_WORKS, Verdict.PASSED),
+        ("Headset microphone", Finding.MICROPHONE_DEFAULT_INSTEAD, Verdict.WARNING),
+        ("quiet", Finding.MICROPHONE_SILENT, Verdict.WARNING),
+        ("broken", Finding.MICROPHONE_BUSY, Verdict.FAILED),
+    ],
+)
+def test_a_real_microphone_is_heard_or_said_to_be_silent_missing_or_refused(
+    alsa_microphones: DeviceList, chosen: str, finding: Finding, verdict: Verdict
+) -> None:
+    choice = DeviceChoice(camera="synthetic", microphone=chosen, speaker="synthetic")
+    check = DeviceCheck(choice, lambda: alsa_microphones)
+
+    async def scenario() -> None:
+        microphone = _by_name(await check.open_devices())[CheckName.MICROPHONE]
+        assert (microphone.finding, microphone.verdict) == (finding, verdict)
+        if finding is Finding.MICROPHONE_BUSY:
+            assert check.microphone_level() == SILENCE_DB
+        elif finding is Finding.MICROPHONE_SILENT:
+            assert microphone.figures["level_db"] == SILENCE_DB
+        else:
+            assert microphone.subject == "voice"
+            assert -30.0 < microphone.figures["level_db"] < -3.0  # the speech's loudest
+            await _until(lambda: check.microphone_level() > -40.0, 3, "speech on the bar")
+        await check.close_devices()
+        assert check.microphone_level() == SILENCE_DB
+
+    _run(scenario)
+
+
+def test_a_camera_that_will_not_open_is_busy() -> None:
+    odd = CaptureInput("Capture card", DeviceKind.CAMERA, "v4l2", "/dev/null")  # not video
+    choice = DeviceChoice(camera="Capture card", microphone="synthetic", speaker="synthetic")
+    check = DeviceCheck(choice, lambda: DeviceList(cameras=(odd,)))
+
+    async def scenario() -> None:
+        camera = _by_name(await check.open_devices())[CheckName.CAMERA]
+        assert (camera.finding, camera.verdict) == (Finding.CAMERA_BUSY, Verdict.FAILED)
+        assert check.camera_preview(0, 320, 240) is None
+        await check.close_devices()
+
+    _run(scenario)
+
+
 # -- a real sound server ---------------------------------------------------------------------
 
 
@@ -233,5 +309,12 @@ def test_the_echo_check_measures_a_real_echo_path_through_the_sound_server() -> 
             assert -3.0 < figures["echo_db"] < 1.0, figures  # the loop gives it back whole
             assert figures["erle_db"] >= 25.0, figures
             assert 0 <= figures["delay_ms"] < 300, figures
+
+            # Asked without the devices open, it opens the microphone for itself.
+            wiring = asyncio.ensure_future(wire_speaker_to_microphone())
+            again = await check.check_echo()
+            await wiring
+            assert again.finding is Finding.ECHO_CANCELLED, again.figures
+            assert check.microphone_level() == SILENCE_DB  # and closed it again
 
         _run(scenario)
