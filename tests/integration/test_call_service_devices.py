@@ -4,7 +4,8 @@ speaker and an FFmpeg `lavfi` source as the camera: the patient's voice played o
 speaker, a chosen speaker that is not connected replaced by the default (and said), a
 microphone that cannot be opened covered with silence (and said) while the visit goes
 on, the microphone, camera and speaker switched mid-call, each choice handed on to be
-saved, and the visit's quality record in the encrypted store."""
+saved (by the app: to the user's settings file), and the visit's quality record in the
+encrypted store."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from outpost.app import visit_calls
 from outpost.core.device_choice import SYNTHETIC, DeviceChoice
 from outpost.core.errors import DeviceBusyError
-from outpost.core.settings import Profile
+from outpost.core.ports import ClinicStore
+from outpost.core.settings import Profile, Settings, load_settings
 from outpost.core.visits import DeviceKind, DeviceState, MediaDevice, VisitState
 from outpost.core.worker import StoreWorker
 from outpost.media.audio_processing import Samples
@@ -226,3 +229,25 @@ def test_the_patient_is_heard_and_the_visit_is_recorded(
     assert entry.summary["duration_s"] == pytest.approx(duration_s, abs=0.01)
     assert len(samples) >= 3  # one a second of the call
     assert [row.seq for row in samples] == list(range(len(samples)))
+
+
+def test_the_app_remembers_a_picked_device_for_the_next_start(profile: Profile) -> None:
+    worker: StoreWorker[ClinicStore] = StoreWorker(
+        lambda: open_store(profile, SystemKeychain()), lambda store: store.close()
+    )
+    try:
+        settings = Settings(profile=profile, camera="Ward camera")
+        calls = visit_calls(
+            settings, SystemKeychain(), worker, list_devices=lambda _look_again: DeviceList()
+        )
+        assert calls.status().camera_state is DeviceState.NONE  # no camera here at all
+        asyncio.run(calls.use_device("test-speaker"))  # between visits
+        assert (calls.status().speaker, calls.status().speaker_state) == (
+            "test-speaker",
+            DeviceState.TEST_SOURCE,
+        )
+        worker.submit(lambda _store: None, timeout=10).result()  # the save was queued first
+    finally:
+        worker.close()
+    again = load_settings(home=profile.data_dir, environ={}, policy_file=profile.data_dir / "none")
+    assert DeviceChoice.from_settings(again) == DeviceChoice("Ward camera", "", SYNTHETIC)
