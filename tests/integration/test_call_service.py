@@ -2,7 +2,8 @@
 `outpost server` and a real aiortc patient: the waiting list with how long someone has
 waited, a room that follows the patient until the clinician admits, pictures for the UI
 (newest only, fitted, changing), mute and camera, the test sources and a microphone
-switched mid-call, hang-up with a summary, and plain refusals (offline, nobody waiting, a second visit)."""
+switched mid-call, hang-up with a summary, and plain refusals (offline, nobody waiting, a
+second visit)."""
 
 from __future__ import annotations
 
