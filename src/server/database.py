@@ -68,7 +68,7 @@ CREATE TABLE resources (
 ) WITHOUT ROWID;
 CREATE INDEX resources_updated ON resources (clinic, type, seq);
 -- Search parameter values of current versions: tokens and references in value,
--- dates in instant (microseconds).
+-- dates in instant (microseconds). Replaced by search_values in version 3.
 CREATE TABLE search_index (
     clinic TEXT NOT NULL,
     type TEXT NOT NULL,
@@ -146,10 +146,44 @@ def _add_join_links(conn: sqlite3.Connection) -> None:
         join_links.record_appointment(conn, row["clinic"], json.loads(row["body"]), now)
 
 
+_SEARCH_VALUES = """
+-- Search parameter values of each current version, by its seq (a write deletes those of
+-- the version it replaces): tokens and references in value, dates in instant
+-- (microseconds). Rows of one version are written together, so the table only grows
+-- at its end; searches probe it per candidate resource (r.seq).
+CREATE TABLE IF NOT EXISTS search_values (
+    seq INTEGER NOT NULL,
+    param TEXT NOT NULL,
+    value TEXT,
+    instant INTEGER
+);
+CREATE INDEX IF NOT EXISTS search_values_by_version ON search_values (seq, param, value, instant);
+"""
+
+
+def _index_by_version(conn: sqlite3.Connection) -> None:
+    """Version 3: search values keyed by the version they belong to, replacing
+    `search_index` (keyed by clinic, type and id, with three indexes: writes cost more
+    than the searches, which probe by resource, gained)."""
+    for statement in _statements(_SEARCH_VALUES):
+        conn.execute(statement)
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_index'"
+    ).fetchone()
+    if found:
+        conn.execute(
+            "INSERT INTO search_values (seq, param, value, instant) "
+            "SELECT r.seq, s.param, s.value, s.instant FROM search_index s JOIN resources r "
+            "ON r.clinic = s.clinic AND r.type = s.type AND r.id = s.id ORDER BY r.seq"
+        )
+        conn.execute("DROP TABLE search_index")
+
+
 # Step n brings a database from version n - 1 to n; a new database gets them all.
 _STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _create_base,
     2: _add_join_links,
+    3: _index_by_version,
 }
 SCHEMA_VERSION = max(_STEPS)
 

@@ -80,10 +80,11 @@ def version(
 
 @dataclass(frozen=True)
 class Head:
-    """What a write needs to know of the current version: its number and time."""
+    """What a write needs to know of the current version: its number, time and seq."""
 
     version: int
     last_updated: int
+    seq: int
 
     @property
     def etag(self) -> str:
@@ -95,12 +96,12 @@ class Head:
 
 
 def head(conn: sqlite3.Connection, clinic: str, type_: str, id_: str) -> Head | None:
-    """The current version's number and time, without reading its body."""
+    """The current version's number, time and seq, without reading its body."""
     row = conn.execute(
-        "SELECT version, last_updated FROM resources WHERE clinic = ? AND type = ? AND id = ?",
+        "SELECT version, last_updated, seq FROM resources WHERE clinic = ? AND type = ? AND id = ?",
         (clinic, type_, id_),
     ).fetchone()
-    return Head(row[0], row[1]) if row else None
+    return Head(row[0], row[1], row[2]) if row else None
 
 
 class Stamps:
@@ -154,9 +155,7 @@ _UPSERT_RESOURCE = (
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (clinic, type, id) DO UPDATE SET "
     "version = excluded.version, seq = excluded.seq, last_updated = excluded.last_updated"
 )
-_INSERT_INDEX = (
-    "INSERT INTO search_index (clinic, type, id, param, value, instant) VALUES (?, ?, ?, ?, ?, ?)"
-)
+_INSERT_INDEX = "INSERT INTO search_values (seq, param, value, instant) VALUES (?, ?, ?, ?)"
 
 
 def write(
@@ -186,16 +185,10 @@ def write(
     seq = conn.execute(_INSERT_VERSION, (clinic, type_, id_, number, stamp, method, text)).lastrowid
     assert seq is not None
     conn.execute(_UPSERT_RESOURCE, (clinic, type_, id_, number, seq, stamp))
-    if previous is not None:
-        # A new record has no index rows yet: they are only ever written with it.
-        conn.execute(
-            "DELETE FROM search_index WHERE clinic = ? AND type = ? AND id = ?",
-            (clinic, type_, id_),
-        )
+    if previous is not None:  # only the current version's values are searched
+        conn.execute("DELETE FROM search_values WHERE seq = ?", (previous.seq,))
     if index:
-        conn.executemany(
-            _INSERT_INDEX, [(clinic, type_, id_, r.param, r.value, r.instant) for r in index]
-        )
+        conn.executemany(_INSERT_INDEX, [(seq, r.param, r.value, r.instant) for r in index])
     return StoredVersion(type_, id_, number, stamp, seq, method, body, text)
 
 
@@ -236,10 +229,7 @@ def _search_where(clinic: str, query: SearchQuery) -> tuple[list[str], list[obje
     if query.ids is not None:
         where.append(f"r.id IN ({', '.join('?' * len(query.ids))})")
         args.extend(query.ids)
-    exists = (
-        "EXISTS (SELECT 1 FROM search_index s WHERE s.clinic = r.clinic AND s.type = r.type "
-        "AND s.id = r.id AND s.param = ? AND "
-    )
+    exists = "EXISTS (SELECT 1 FROM search_values s WHERE s.seq = r.seq AND s.param = ? AND "
     for match in query.matches:
         where.append(exists + f"s.value IN ({', '.join('?' * len(match.values))}))")
         args.extend([match.param, *match.values])
@@ -283,8 +273,8 @@ def search(
         order = f"r.id {direction}"
     else:
         order = (
-            "(SELECT min(s.instant) FROM search_index s WHERE s.clinic = r.clinic AND "
-            f"s.type = r.type AND s.id = r.id AND s.param = ?) {direction}, r.id"
+            "(SELECT min(s.instant) FROM search_values s WHERE s.seq = r.seq AND s.param = ?) "
+            f"{direction}, r.id"
         )
         order_args.append(query.sort)
     rows = conn.execute(
