@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MICRO = timedelta(microseconds=1)
 _DATE_TIME = re.compile(
     r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
@@ -39,8 +40,13 @@ def format_instant(value: int) -> str:
 
 
 def http_date(value: int) -> str:
-    """RFC 9110 HTTP-date (whole seconds), for Last-Modified."""
-    return format_datetime(from_us(value).replace(microsecond=0), usegmt=True)
+    """RFC 9110 HTTP-date (whole seconds), for Last-Modified: English names whatever the
+    locale, as `email.utils.format_datetime(..., usegmt=True)` writes it, at half the cost."""
+    t = time.gmtime(value // 1_000_000)
+    return (
+        f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year:04d} "
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT"
+    )
 
 
 def parse_range(text: str) -> tuple[int, int]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
 from outpost.server import instants
 from outpost.server.outcome import FhirError, JsonObject, bad_request
@@ -122,8 +123,10 @@ RESOURCE_TYPES = tuple(PARAMS)
 RESULT_PARAMS = ("_count", "_sort", "_cursor", "_offset", "_format")
 
 
-@dataclass(frozen=True)
-class IndexRow:
+class IndexRow(NamedTuple):
+    """One search value of a resource: a token or reference in `value`, a date's start
+    in `instant` (microseconds)."""
+
     param: str
     value: str | None
     instant: int | None
@@ -182,25 +185,35 @@ def normalize_reference(reference: str) -> str | None:
     return f"{parts[-2]}/{parts[-1]}"
 
 
+@cache
+def _paths(resource_type: str) -> tuple[tuple[Param, tuple[str, ...]], ...]:
+    return tuple(
+        (param, tuple(path.split("."))) for param in PARAMS[resource_type] for path in param.paths
+    )
+
+
+def _row_order(row: IndexRow) -> tuple[str, str, int]:
+    return row.param, row.value or "", row.instant or 0
+
+
 def index_rows(resource_type: str, resource: JsonObject) -> list[IndexRow]:
     rows: set[IndexRow] = set()
-    for param in PARAMS[resource_type]:
-        for path in param.paths:
-            for value in _walk(resource, path.split(".")):
-                if not isinstance(value, str):
+    for param, parts in _paths(resource_type):
+        for value in _walk(resource, parts):
+            if not isinstance(value, str):
+                continue
+            if param.kind is Kind.REFERENCE:
+                ref = normalize_reference(value)
+                if ref and (param.target is None or ref.startswith(param.target + "/")):
+                    rows.add(IndexRow(param.name, ref, None))
+            elif param.kind is Kind.TOKEN:
+                rows.add(IndexRow(param.name, value, None))
+            else:
+                try:
+                    rows.add(IndexRow(param.name, None, instants.parse_start(value)))
+                except ValueError:
                     continue
-                if param.kind is Kind.REFERENCE:
-                    ref = normalize_reference(value)
-                    if ref and (param.target is None or ref.startswith(param.target + "/")):
-                        rows.add(IndexRow(param.name, ref, None))
-                elif param.kind is Kind.TOKEN:
-                    rows.add(IndexRow(param.name, value, None))
-                else:
-                    try:
-                        rows.add(IndexRow(param.name, None, instants.parse_start(value)))
-                    except ValueError:
-                        continue
-    return sorted(rows, key=lambda row: (row.param, row.value or "", row.instant or 0))
+    return sorted(rows, key=_row_order)
 
 
 def _date_range(name: str, raw: str) -> Range:

@@ -59,13 +59,18 @@ def _shape(node: object, leaves: list[object]) -> object:
     return kind
 
 
+Plan = tuple[tuple[Check, object], ...]  # per scalar: its check, the value it had when learned
+
+
 class ShapeCache:
     """Shapes the full models accepted, per resource type, each with the checks of its
-    scalars in order; least recently used forgotten beyond `limit`. Thread-safe."""
+    scalars in order and the values the accepted resource had (a scalar equal to that one,
+    of the same JSON type, is known to pass); least recently used forgotten beyond
+    `limit`. Thread-safe."""
 
     def __init__(self, limit: int = MAX_SHAPES) -> None:
         self._limit = limit
-        self._plans: OrderedDict[tuple[str, Shape], tuple[Check, ...] | None] = OrderedDict()
+        self._plans: OrderedDict[tuple[str, Shape], Plan | None] = OrderedDict()
         self._lock = threading.Lock()
 
     def passes(self, resource_type: str, shape: Shape, leaves: list[object]) -> bool:
@@ -78,8 +83,9 @@ class ShapeCache:
         if plan is None:
             return False
         try:
-            for check, value in zip(plan, leaves, strict=True):
-                check(value)
+            for (check, known), value in zip(plan, leaves, strict=True):
+                if value != known:  # the shape makes both the same JSON type
+                    check(value)
         except Exception:  # noqa: BLE001 - whatever failed, the full models decide
             return False
         return True
@@ -94,7 +100,7 @@ class ShapeCache:
         try:
             checks: list[Check] = []
             _plan_object(model, {k: v for k, v in resource.items() if k != "resourceType"}, checks)
-            plan: tuple[Check, ...] | None = tuple(checks)
+            plan: Plan | None = tuple(zip(checks, shape_of(resource)[1], strict=True))
         except _UnplannableError:
             plan = None
         with self._lock:

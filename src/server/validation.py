@@ -73,6 +73,11 @@ _SHAPES = ShapeCache()
 
 
 @cache
+def _required_codes(resource_type: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((e, codes) for (t, e), codes in REQUIRED_CODES.items() if t == resource_type)
+
+
+@cache
 def model_class(resource_type: str) -> type[FHIRAbstractModel]:
     return get_fhir_model_class(resource_type)
 
@@ -136,9 +141,9 @@ def validate(resource: object, resource_type: str, *, url_id: str | None) -> Jso
     if not _SHAPES.passes(resource_type, shape, leaves):
         _validate_fully(resource, resource_type)
         _SHAPES.learn(model_class(resource_type), resource, shape)
-    for (type_, element), codes in REQUIRED_CODES.items():
+    for element, codes in _required_codes(resource_type):
         value = resource.get(element)
-        if type_ == resource_type and value is not None and value not in codes:
+        if value is not None and value not in codes:
             path = f"{resource_type}.{element}"
             raise FhirError.of(
                 HTTPStatus.BAD_REQUEST,
