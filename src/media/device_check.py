@@ -17,8 +17,8 @@ analysed on worker threads.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import enum
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -224,10 +224,13 @@ async def _echo(monitor: MicrophoneMonitor, speaker: Resolved) -> CheckResult:
     total_s = ECHO_LEAD_IN_S + ECHO_SOUND_S + PLAY_TIMEOUT_S + TAIL_S
     recording = monitor.record(total_s)
     clip = ClipPlayout(voice_clip(ECHO_SOUND_S), clock=loop.time)
-    if not await monitor.heard(ECHO_LEAD_IN_S, LISTEN_TIMEOUT_S):
-        return _not_applicable(speaker)  # the microphone gives nothing to listen with
-    played, state = await _play(clip, speaker, then=lambda: monitor.heard(TAIL_S, 2 * TAIL_S))
-    monitor.recording = None
+    try:
+        if not await monitor.heard(ECHO_LEAD_IN_S, LISTEN_TIMEOUT_S):
+            return _not_applicable(speaker)  # the microphone gives nothing to listen with
+        tail = functools.partial(monitor.heard, TAIL_S, 2 * TAIL_S)  # the echo's last
+        played, state = await _play(clip, speaker, then=tail)
+    finally:
+        monitor.recording = None
     if not played or state is not SpeakerState.PLAYING or clip.started_at is None:
         return _not_applicable(speaker)
     mic = recording.audio()
@@ -271,8 +274,7 @@ async def _play(
                 await then()
         state = speaker.state
     finally:
-        with contextlib.suppress(Exception):
-            await speaker.close()
+        await speaker.close()
     return played, state
 
 
