@@ -128,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     server.add_argument("--turn-user", help="user name for the TURN servers")
     server.add_argument("--turn-password", help="password for the TURN servers")
+    server.add_argument(
+        "--rehearsal-ttl",
+        type=int,
+        default=1800,
+        metavar="SECONDS",
+        help="how long a rehearsal room (tech check) lives",
+    )
 
     visit = commands.add_parser("visit", help="video visits: the patient's join link")
     visit_commands = visit.add_subparsers(dest="visit_command", metavar="ACTION", required=True)

@@ -85,6 +85,7 @@ class CallErrorKind(enum.Enum):
     NOT_ADMITTED = "not-admitted"  # the patient was never let in
     NO_MEDIA = "no-media"  # the call ran but media did not flow both ways
     CONFIG = "config"  # e.g. relay-only without any TURN server
+    BUSY = "busy"  # the server holds too many rooms of this kind now (rehearsals): later
 
 
 class CallError(OutpostError):

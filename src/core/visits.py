@@ -14,6 +14,13 @@ from typing import Protocol
 
 from outpost.core.errors import OutpostError
 
+REHEARSAL_PREFIX = "rehearsal-"
+
+
+def is_rehearsal(room_id: str) -> bool:
+    """A rehearsal room (`CallPort.rehearse`), not an appointment's."""
+    return room_id.startswith(REHEARSAL_PREFIX)
+
 
 class VisitState(enum.Enum):
     """Where the clinician's side of a visit is (the room, the patient, the media)."""
@@ -176,6 +183,12 @@ class CallPort(Protocol):
 
     async def join(self, appointment_id: str) -> None:
         """Open the appointment's visit room; returns once the room answered."""
+        ...
+
+    async def rehearse(self) -> str:
+        """Open a rehearsal room on the server with a synthetic patient (test pattern and
+        voice) waiting in it; returns the room's id, which `join` then opens like an
+        appointment's. The synthetic patient leaves when the visit ends."""
         ...
 
     async def admit(self) -> None:

@@ -41,6 +41,7 @@ from outpost.media.call_session import CallConfig
 from outpost.media.devices import DeviceList
 from outpost.media.peer import PeerOptions
 from outpost.media.quality_writer import QualityWriter
+from outpost.media.rehearsal import Rehearser
 from outpost.media.signaling_client import SignalingClient, clinician_endpoint
 from outpost.media.video_image import ImageReader
 from outpost.media.visit_devices import VisitDevices
@@ -125,6 +126,7 @@ class CallService:
         self._numbers = itertools.count(1)
         self._visit: _Visit | None = None
         self._http: aiohttp.ClientSession | None = None
+        self._rehearser = Rehearser(credentials, self._config.peer)
         self._choice = choice or DeviceChoice.synthetic()
         self._list_devices = list_devices
         self._on_choice = on_choice
@@ -182,6 +184,13 @@ class CallService:
             raise
         visit.task = asyncio.get_running_loop().create_task(self._follow(visit))
 
+    async def rehearse(self) -> str:
+        if self._visit is not None and not self._visit.finished:
+            raise InvalidStateError("A video visit is already open; hang up first.")
+        if self._http is None:
+            self._http = aiohttp.ClientSession(timeout=waiting_list.TIMEOUT)
+        return await self._rehearser.start(self._http)  # `join` it next
+
     async def admit(self) -> None:
         visit = self._open_visit()
         if not visit.session.patient_waiting:
@@ -197,6 +206,7 @@ class CallService:
         if visit.task is not None:
             with contextlib.suppress(asyncio.CancelledError, OutpostError):
                 await asyncio.wait_for(asyncio.shield(visit.task), HANG_UP_TIMEOUT_S)
+        await self._rehearser.stop(visit.appointment_id)  # also when nobody was admitted
         return visit.summary
 
     async def set_muted(self, muted: bool) -> None:
@@ -235,6 +245,7 @@ class CallService:
             if visit.task is not None and not visit.task.done():
                 visit.task.cancel()
                 await asyncio.gather(visit.task, return_exceptions=True)
+        await self._rehearser.stop()
         if self._http is not None:
             await self._http.close()
             self._http = None

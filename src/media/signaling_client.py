@@ -211,11 +211,12 @@ class SignalingClient:
     async def close(self) -> None:
         if self.closed_reason is None:
             self.closed_reason = CloseReason.HUNG_UP
+        ws = self._ws  # the task forgets it when cancelled: close it here
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        if self._ws is not None:
-            await self._ws.close()
+        if ws is not None:
+            await ws.close()
         if self._http is not None:
             await self._http.close()
 

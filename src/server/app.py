@@ -1,6 +1,6 @@
 """The aiohttp application: shared state, middlewares (access log, errors as
 OperationOutcome, bearer authentication) and the routes of `fhir_rest`, `oauth`,
-`signaling` and `join_page`."""
+`signaling`, `join_page` and `diagnostics`."""
 
 from __future__ import annotations
 
@@ -179,16 +179,32 @@ async def authenticate(request: web.Request) -> Caller | str:
     return Caller(account.username, account.clinic, account.practitioner_id)
 
 
+def json_error(status: int, error: str, message: str, **headers: str) -> web.Response:
+    """The JSON error answer of the routes outside /fhir."""
+    return web.json_response({"error": error, "message": message}, status=status, headers=headers)
+
+
+async def bearer_clinic(request: web.Request) -> str | web.Response:
+    """The clinic of the Bearer token's owner, or the 401 answer (routes outside /fhir)."""
+    found = await authenticate(request)
+    if isinstance(found, str):
+        challenge = f'Bearer realm="outpost", error="invalid_token", error_description="{found}"'
+        return json_error(401, "invalid_token", found, **{"WWW-Authenticate": challenge})
+    return found.clinic
+
+
 def create_app(
     db: Database,
     *,
     access_ttl: int = tokens.DEFAULT_ACCESS_TTL_S,
     clock: Callable[[], int] = instants.now_us,
     ice_servers: tuple[JsonObject, ...] = (),
+    rehearsal_ttl_s: int = 30 * 60,
 ) -> web.Application:
     """The server's application on an open database (the caller closes it).
-    `ice_servers` go to both sides of every video visit (RTCIceServer dictionaries)."""
-    from outpost.server import fhir_rest, join_page, oauth, signaling
+    `ice_servers` go to both sides of every video visit (RTCIceServer dictionaries);
+    rehearsal rooms live `rehearsal_ttl_s`."""
+    from outpost.server import diagnostics, fhir_rest, join_page, oauth, signaling
 
     app = web.Application(
         middlewares=[access_log, fhir_errors, bearer_auth], client_max_size=MAX_BODY_BYTES
@@ -196,6 +212,7 @@ def create_app(
     app[STATE] = ServerState(db=db, access_ttl=access_ttl, clock=clock, started=clock())
     oauth.add_routes(app)
     fhir_rest.add_routes(app)
-    signaling.add_routes(app, ice_servers)
+    signaling.add_routes(app, ice_servers, rehearsal_ttl_s)
     join_page.add_routes(app)
+    diagnostics.add_routes(app)
     return app

@@ -1,6 +1,7 @@
 """The patient's join page: `/join/<token>` serves the page (resources/join/) for a valid
-link, and a plain page telling the patient to contact their clinic for an unknown (404)
-or expired (410) one. The page's script and style are served from `/join-assets/`."""
+link (an appointment's or a rehearsal room's), and a plain page telling the patient to
+contact their clinic for an unknown (404) or expired (410) one. The page's script and
+style are served from `/join-assets/`."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from outpost.server import join_links
-from outpost.server.app import state
+from outpost.server import rehearsals
 from outpost.server.join_links import Lookup
 
 ASSETS = {
@@ -66,9 +66,7 @@ def _closed(request: web.Request, status: int, title: str, text: str) -> web.Res
 
 
 async def join(request: web.Request) -> web.Response:
-    shared = state(request)
-    token, now = request.match_info["token"], shared.clock()
-    found, _ = await shared.db.read(lambda conn: join_links.lookup(conn, token, now))
+    found, _ = await rehearsals.find_link(request, request.match_info["token"])
     if found is Lookup.UNKNOWN:
         return _closed(
             request, 404, "This visit link does not work", "We could not find this video visit."

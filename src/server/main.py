@@ -17,7 +17,15 @@ from aiohttp import web
 
 from outpost.core.errors import ConfigError, OutpostError
 from outpost.core.ice_servers import IceServer, parse_ice_server
-from outpost.server import idempotency, instants, join_links, seed, tokens, validation
+from outpost.server import (
+    idempotency,
+    instants,
+    join_links,
+    rehearsals,
+    seed,
+    tokens,
+    validation,
+)
 from outpost.server.app import create_app
 from outpost.server.database import Database
 
@@ -35,6 +43,7 @@ class ServerConfig:
     seed: str | None = None
     access_ttl: int = tokens.DEFAULT_ACCESS_TTL_S
     ice_servers: tuple[dict[str, object], ...] = ()
+    rehearsal_ttl: int = rehearsals.DEFAULT_TTL_S
 
 
 def ice_servers(
@@ -65,6 +74,9 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     ttl = int(getattr(args, "token_ttl", tokens.DEFAULT_ACCESS_TTL_S))
     if ttl < 0:
         raise ConfigError("--token-ttl must be 0 or more seconds.")
+    rehearsal_ttl = int(getattr(args, "rehearsal_ttl", rehearsals.DEFAULT_TTL_S))
+    if rehearsal_ttl < 1:
+        raise ConfigError("--rehearsal-ttl must be 1 or more seconds.")
     if not 0 <= args.port <= 65535:
         raise ConfigError("--port must be between 0 and 65535.")
     servers = ice_servers(
@@ -79,6 +91,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         seed=args.seed,
         access_ttl=ttl,
         ice_servers=servers,
+        rehearsal_ttl=rehearsal_ttl,
     )
 
 
@@ -145,7 +158,12 @@ async def serve(config: ServerConfig, *, say: Callable[[str], None] = _say) -> i
     try:
         db = Database.open(config.data_dir)
         await loop.run_in_executor(None, validation.warm_up)
-        app = create_app(db, access_ttl=config.access_ttl, ice_servers=config.ice_servers)
+        app = create_app(
+            db,
+            access_ttl=config.access_ttl,
+            ice_servers=config.ice_servers,
+            rehearsal_ttl_s=config.rehearsal_ttl,
+        )
         runner = web.AppRunner(
             app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT_S
         )

@@ -3,8 +3,8 @@ carrying out what `rooms.Rooms` decides.
 
 Patients connect with their join link's token (`/join/<token>/ws`), clinicians with a
 Bearer access token (`/signal/rooms/<appointment id>`), only to their own clinic's
-appointments. Room state lives in memory only. Logs name rooms, roles and states, never
-tokens or SDP.
+appointments and rehearsal rooms (`POST /signal/rehearsals`, `rehearsals.py`). Room state
+lives in memory only. Logs name rooms, roles and states, never tokens or SDP.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from collections.abc import Iterable
 
 from aiohttp import WSMsgType, web
 
-from outpost.server import instants, join_links, storage
-from outpost.server.app import authenticate, state
-from outpost.server.join_links import JoinLink, Lookup
+from outpost.core.visits import is_rehearsal
+from outpost.server import instants, rehearsals, storage
+from outpost.server.app import bearer_clinic, json_error, origin, state
+from outpost.server.join_links import Lookup, link_url
+from outpost.server.rehearsals import REHEARSALS, RehearsalLimitError, Rehearsals
 from outpost.server.rooms import Action, Close, ConnId, Message, Role, RoomKey, Rooms, Send
 
 logger = logging.getLogger(__name__)
@@ -80,30 +82,19 @@ class Hub:
 HUB = web.AppKey("signaling_hub", Hub)
 
 
-def _json_error(status: int, error: str, message: str, **headers: str) -> web.Response:
-    return web.json_response({"error": error, "message": message}, status=status, headers=headers)
-
-
-async def _clinic(request: web.Request) -> str | web.Response:
-    """The clinic of the Bearer token's owner, or the 401 answer."""
-    found = await authenticate(request)
-    if isinstance(found, str):
-        challenge = f'Bearer realm="outpost", error="invalid_token", error_description="{found}"'
-        return _json_error(401, "invalid_token", found, **{"WWW-Authenticate": challenge})
-    return found.clinic
-
-
 async def _run(
-    request: web.Request, key: RoomKey, role: Role, link: JoinLink | None
+    request: web.Request, key: RoomKey, role: Role, expires: int | None
 ) -> web.WebSocketResponse:
+    """One socket in a room until it closes; closed with 4002 at `expires` (a join link's
+    or a rehearsal room's end)."""
     hub = request.app[HUB]
     clock = state(request).clock
     ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=MAX_MESSAGE_BYTES)
     await ws.prepare(request)
     conn = hub.add(ws)
     expiry: asyncio.TimerHandle | None = None
-    if link is not None:
-        delay = max(0.0, (link.expires - clock()) / 1_000_000)
+    if expires is not None:
+        delay = max(0.0, (expires - clock()) / 1_000_000)
         expiry = asyncio.get_running_loop().call_later(
             delay, hub.close_soon, conn, CLOSE_EXPIRED, "link expired"
         )
@@ -126,16 +117,15 @@ async def _run(
 
 
 async def patient_socket(request: web.Request) -> web.StreamResponse:
-    shared = state(request)
-    token, now = request.match_info["token"], shared.clock()
-    found, link = await shared.db.read(lambda conn: join_links.lookup(conn, token, now))
+    found, link = await rehearsals.find_link(request, request.match_info["token"])
     if found is Lookup.UNKNOWN or link is None:
-        return _json_error(404, "unknown-link", "This visit link is not valid.")
+        return json_error(404, "unknown-link", "This visit link is not valid.")
     if found is Lookup.EXPIRED:
-        return _json_error(410, "expired-link", "This visit link has expired.")
+        return json_error(410, "expired-link", "This visit link has expired.")
     if request.query.get("check") == "1":
         return await _check(request)
-    return await _run(request, RoomKey(link.clinic, link.appointment_id), Role.PATIENT, link)
+    key = RoomKey(link.clinic, link.appointment_id)
+    return await _run(request, key, Role.PATIENT, link.expires)
 
 
 async def _check(request: web.Request) -> web.WebSocketResponse:
@@ -166,19 +156,46 @@ def _is_ping(text: str) -> bool:
 
 
 async def clinician_socket(request: web.Request) -> web.StreamResponse:
-    clinic = await _clinic(request)
+    clinic = await bearer_clinic(request)
     if isinstance(clinic, web.Response):
         return clinic
     appointment = request.match_info["appointment"]
-    db = state(request).db
-    head = await db.read(lambda conn: storage.head(conn, clinic, "Appointment", appointment))
+    shared = state(request)
+    if is_rehearsal(appointment):
+        found, link = request.app[REHEARSALS].room(clinic, appointment, shared.clock())
+        if found is Lookup.EXPIRED:
+            return json_error(410, "expired", "This rehearsal room has expired.")
+        if found is Lookup.UNKNOWN or link is None:
+            return json_error(404, "not-found", "This clinic has no such rehearsal room.")
+        return await _run(request, RoomKey(clinic, appointment), Role.CLINICIAN, link.expires)
+    head = await shared.db.read(lambda conn: storage.head(conn, clinic, "Appointment", appointment))
     if head is None:
-        return _json_error(404, "not-found", "This clinic has no such appointment.")
+        return json_error(404, "not-found", "This clinic has no such appointment.")
     return await _run(request, RoomKey(clinic, appointment), Role.CLINICIAN, None)
 
 
+async def create_rehearsal(request: web.Request) -> web.StreamResponse:
+    """A rehearsal room for the caller's clinic: 201 {"room", "link", "expires"}."""
+    clinic = await bearer_clinic(request)
+    if isinstance(clinic, web.Response):
+        return clinic
+    try:
+        made, token = request.app[REHEARSALS].create(clinic, state(request).clock())
+    except RehearsalLimitError as full:
+        message = "This clinic has too many rehearsal rooms open; try again later."
+        return json_error(429, "too-many", message, **{"Retry-After": str(full.retry_after_s)})
+    logger.info("room %s: rehearsal room made", made.room)
+    body = {
+        "room": made.room,
+        "link": link_url(origin(request), token),
+        "expires": instants.format_instant(made.expires),
+    }
+    return web.json_response(body, status=201, headers={"Cache-Control": "no-store"})
+
+
 async def waiting(request: web.Request) -> web.StreamResponse:
-    clinic = await _clinic(request)
+    """The clinic's appointment rooms with a patient in them (never a rehearsal room)."""
+    clinic = await bearer_clinic(request)
     if isinstance(clinic, web.Response):
         return clinic
     entries = [
@@ -188,14 +205,19 @@ async def waiting(request: web.Request) -> web.StreamResponse:
             "state": entry.state.value,
         }
         for entry in request.app[HUB].rooms.waiting(clinic)
+        if not is_rehearsal(entry.appointment)
     ]
     return web.json_response({"waiting": entries}, headers={"Cache-Control": "no-store"})
 
 
-def add_routes(app: web.Application, ice_servers: tuple[Message, ...]) -> None:
+def add_routes(
+    app: web.Application, ice_servers: tuple[Message, ...], rehearsal_ttl_s: int
+) -> None:
     hub = Hub(ice_servers)
     app[HUB] = hub
+    app[REHEARSALS] = Rehearsals(rehearsal_ttl_s)
     app.on_shutdown.append(hub.close_all)
     app.router.add_get("/join/{token}/ws", patient_socket)
     app.router.add_get("/signal/rooms/{appointment}", clinician_socket)
     app.router.add_get("/signal/waiting", waiting)
+    app.router.add_post("/signal/rehearsals", create_rehearsal)
