@@ -20,13 +20,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 from outpost.server import interactions
 from outpost.server.database import savepoint
-from outpost.server.idempotency import ENTRY_EXTENSION
+from outpost.server.idempotency import ENTRY_EXTENSION, Request
 from outpost.server.interactions import Context
 from outpost.server.outcome import (
     Answer,
     FhirError,
     Issue,
     JsonObject,
+    Piece,
     bad_request,
     not_supported,
     status_line,
@@ -106,7 +107,8 @@ def _dispatch(ctx: Context, request: EntryRequest, new_id: str | None) -> Answer
         def put() -> Answer:
             return interactions.update(ctx, type_, id_, request.resource, request.if_match)
 
-        return interactions.idempotent(ctx, request.key, "PUT", request.path, request.resource, put)
+        same = Request("PUT", request.path, request.resource)
+        return interactions.idempotent(ctx, request.key, same, put)
     elif request.method == "POST" and len(seg) == 1:
         if request.if_match is not None:
             raise bad_request("ifMatch makes no sense on a create (POST).")
@@ -114,9 +116,8 @@ def _dispatch(ctx: Context, request: EntryRequest, new_id: str | None) -> Answer
         def post() -> Answer:
             return interactions.create(ctx, seg[0], request.resource, new_id)
 
-        return interactions.idempotent(
-            ctx, request.key, "POST", request.path, request.resource, post
-        )
+        same = Request("POST", request.path, request.resource)
+        return interactions.idempotent(ctx, request.key, same, post)
     elif request.method in ("DELETE", "PATCH", "HEAD"):
         raise not_supported(
             HTTPStatus.METHOD_NOT_ALLOWED, f"{request.method} is not supported by this server."
@@ -124,9 +125,9 @@ def _dispatch(ctx: Context, request: EntryRequest, new_id: str | None) -> Answer
     raise bad_request(f"{request.method} {request.path} is not an interaction this server has.")
 
 
-def _response_entry(ctx: Context, answer: Answer) -> tuple[JsonObject, str]:
-    """The entry of a successful answer, and its JSON text (the resource's own text
-    spliced in, not encoded again)."""
+def _response_entry(ctx: Context, answer: Answer) -> tuple[JsonObject, list[Piece]]:
+    """The entry of a successful answer, and its JSON text in pieces (the resource's own
+    text spliced in, not encoded again)."""
     response: JsonObject = {"status": status_line(answer.status)}
     if "ETag" in answer.headers:
         response["etag"] = answer.headers["ETag"]
@@ -138,21 +139,23 @@ def _response_entry(ctx: Context, answer: Answer) -> tuple[JsonObject, str]:
     if last_updated and body.get("resourceType") != "Bundle":
         response["lastModified"] = last_updated
     entry: JsonObject = {}
-    parts: list[str] = []
+    parts: list[Piece] = ["{"]
     if body.get("resourceType") not in (None, "Bundle") and "id" in body:
         entry["fullUrl"] = f"{ctx.base}/{body['resourceType']}/{body['id']}"
-        parts.append(f'"fullUrl":{to_json(entry["fullUrl"])}')
+        parts.append(f'"fullUrl":{to_json(entry["fullUrl"])},')
     if answer.body is not None:
         entry["resource"] = answer.body
-        parts.append(f'"resource":{answer.text()}')
+        parts.append('"resource":')
+        parts.extend(answer.parts or [answer.text() or "null"])
+        parts.append(",")
     entry["response"] = response
-    parts.append(f'"response":{to_json(response)}')
-    return entry, "{" + ",".join(parts) + "}"
+    parts.append(f'"response":{to_json(response)}}}')
+    return entry, parts
 
 
-def _failed_entry(error: FhirError) -> tuple[JsonObject, str]:
+def _failed_entry(error: FhirError) -> tuple[JsonObject, list[Piece]]:
     entry = {"response": {"status": status_line(error.status), "outcome": error.outcome()}}
-    return entry, to_json(entry)
+    return entry, [to_json(entry)]
 
 
 def _resolve_references(node: Any, ids: dict[str, str]) -> Any:
@@ -195,7 +198,7 @@ def process(ctx: Context, body: object) -> Answer:
 
 
 def _batch(ctx: Context, entries: list[object]) -> Answer:
-    results: list[tuple[JsonObject, str]] = []
+    results: list[tuple[JsonObject, list[Piece]]] = []
     for index, entry in enumerate(entries):
         try:
             with savepoint(ctx.conn):
@@ -222,7 +225,7 @@ def _transaction(ctx: Context, entries: list[object]) -> Answer:
     order = sorted(
         range(len(requests)), key=lambda i: _TRANSACTION_ORDER.get(requests[i].method, 3)
     )
-    results: dict[int, tuple[JsonObject, str]] = {}
+    results: dict[int, tuple[JsonObject, list[Piece]]] = {}
     for index in order:
         try:
             answer = _dispatch(ctx, requests[index], new_ids.get(index))
@@ -235,7 +238,7 @@ def _transaction(ctx: Context, entries: list[object]) -> Answer:
     return _response_bundle("transaction-response", ordered)
 
 
-def _response_bundle(kind: str, entries: list[tuple[JsonObject, str]]) -> Answer:
+def _response_bundle(kind: str, entries: list[tuple[JsonObject, list[Piece]]]) -> Answer:
     id_ = str(uuid.uuid4())
     body = {
         "resourceType": "Bundle",
@@ -243,9 +246,21 @@ def _response_bundle(kind: str, entries: list[tuple[JsonObject, str]]) -> Answer
         "type": kind,
         "entry": [entry for entry, _ in entries],
     }
-    text = (
-        f'{{"resourceType":"Bundle","id":"{id_}","type":"{kind}","entry":['
-        + ",".join(text for _, text in entries)
-        + "]}"
-    )
-    return Answer(HTTPStatus.OK, body, encoded=text)
+    pieces: list[Piece] = [f'{{"resourceType":"Bundle","id":"{id_}","type":"{kind}","entry":[']
+    for number, (_, parts) in enumerate(entries):
+        if number:
+            pieces.append(",")
+        pieces.extend(parts)
+    pieces.append("]}")
+    return Answer(HTTPStatus.OK, body, parts=_merged(pieces))
+
+
+def _merged(pieces: list[Piece]) -> tuple[Piece, ...]:
+    """Adjacent literal pieces joined."""
+    merged: list[Piece] = []
+    for piece in pieces:
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return tuple(merged)

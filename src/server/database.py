@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from outpost.core.errors import OutpostError
-from outpost.server import instants, join_links
+from outpost.server import idempotency, instants, join_links
 
 logger = logging.getLogger(__name__)
 
@@ -179,11 +179,20 @@ def _index_by_version(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TABLE search_index")
 
 
+def _idempotency_requests(conn: sqlite3.Connection) -> None:
+    """Version 4: idempotency records keep the request as sent and the answer in pieces."""
+    columns = {row["name"] for row in conn.execute("PRAGMA table_info(idempotency)")}
+    if "request" not in columns:  # (a database told it is older than it is has them)
+        for statement in _statements(idempotency.SCHEMA):
+            conn.execute(statement)
+
+
 # Step n brings a database from version n - 1 to n; a new database gets them all.
 _STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _create_base,
     2: _add_join_links,
     3: _index_by_version,
+    4: _idempotency_requests,
 }
 SCHEMA_VERSION = max(_STEPS)
 

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from outpost.server import bundles, capability, interactions
 from outpost.server.app import caller, fhir_response, json_response, origin, state
-from outpost.server.idempotency import KEY_HEADER
+from outpost.server.idempotency import KEY_HEADER, Request
 from outpost.server.interactions import Context
 from outpost.server.outcome import Answer, FhirError, bad_request, not_supported
 
@@ -26,7 +26,8 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON")
 
 
-async def read_json(request: web.Request) -> object:
+async def read_json(request: web.Request) -> tuple[object, bytes]:
+    """The parsed body, and its bytes as sent."""
     if request.content_type not in JSON_TYPES:
         raise FhirError.of(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -35,7 +36,7 @@ async def read_json(request: web.Request) -> object:
         )
     raw = await request.read()
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant), raw
     except UnicodeDecodeError as exc:
         raise bad_request("The body is not UTF-8 text.") from exc
     except ValueError as exc:
@@ -106,14 +107,15 @@ async def history_instance(request: web.Request) -> web.Response:
 async def update(request: web.Request) -> web.Response:
     type_, id_ = request.match_info["type"], request.match_info["id"]
     _reject_conditionals(request)
-    body = await read_json(request)
+    body, raw = await read_json(request)
     key, if_match = request.headers.get(KEY_HEADER), request.headers.get("If-Match")
+    same = Request("PUT", f"{type_}/{id_}", body, raw)
 
     def job(ctx: Context) -> Answer:
         def put() -> Answer:
             return interactions.update(ctx, type_, id_, body, if_match)
 
-        return interactions.idempotent(ctx, key, "PUT", f"{type_}/{id_}", body, put)
+        return interactions.idempotent(ctx, key, same, put)
 
     return await _run(request, job, write=True)
 
@@ -123,26 +125,26 @@ async def create(request: web.Request) -> web.Response:
     _reject_conditionals(request)
     if "If-Match" in request.headers:
         raise bad_request("If-Match makes no sense on a create (POST).", "If-Match")
-    body = await read_json(request)
+    body, raw = await read_json(request)
     key = request.headers.get(KEY_HEADER)
+    same = Request("POST", type_, body, raw)
 
     def job(ctx: Context) -> Answer:
         def post() -> Answer:
             return interactions.create(ctx, type_, body)
 
-        return interactions.idempotent(ctx, key, "POST", type_, body, post)
+        return interactions.idempotent(ctx, key, same, post)
 
     return await _run(request, job, write=True)
 
 
 async def bundle(request: web.Request) -> web.Response:
-    body = await read_json(request)
+    body, raw = await read_json(request)
     key = request.headers.get(KEY_HEADER)
+    same = Request("POST", "", body, raw)
 
     def job(ctx: Context) -> Answer:
-        return interactions.idempotent(
-            ctx, key, "POST", "", body, lambda: bundles.process(ctx, body)
-        )
+        return interactions.idempotent(ctx, key, same, lambda: bundles.process(ctx, body))
 
     return await _run(request, job, write=True)
 

@@ -15,7 +15,15 @@ from http import HTTPStatus
 from urllib.parse import urlencode
 
 from outpost.server import idempotency, instants, search, storage, validation
-from outpost.server.outcome import Answer, FhirError, Issue, JsonObject, bad_request, not_found
+from outpost.server.outcome import (
+    Answer,
+    FhirError,
+    Issue,
+    JsonObject,
+    VersionText,
+    bad_request,
+    not_found,
+)
 from outpost.server.storage import StoredVersion
 
 _ETAG = re.compile(r'(?:W/)?"(\d+)"')
@@ -85,7 +93,8 @@ def _written(ctx: Context, stored: StoredVersion, created: bool) -> Answer:
     headers = _version_headers(stored)
     headers["Location"] = f"{ctx.base}/{stored.type}/{stored.id}/_history/{stored.version}"
     status = HTTPStatus.CREATED if created else HTTPStatus.OK
-    return Answer(status, stored.body, headers, stored.text)
+    parts = (VersionText(stored.seq, stored.text),)
+    return Answer(status, stored.body, headers, stored.text, parts=parts)
 
 
 def update(ctx: Context, type_: str, id_: str, body: object, if_match: str | None) -> Answer:
@@ -129,21 +138,23 @@ def _write(
 
 
 def idempotent(
-    ctx: Context, key: str | None, method: str, path: str, body: object, run: Callable[[], Answer]
+    ctx: Context,
+    key: str | None,
+    request: idempotency.Request,
+    run: Callable[[], Answer],
 ) -> Answer:
     """`run` the write unless this key already recorded it; record its answer if it
     succeeds (in the caller's transaction)."""
     if key is None:
         return run()
     key = idempotency.check_key(key)
-    print_ = idempotency.fingerprint(method, path, body)
-    replay = idempotency.lookup(ctx.conn, ctx.caller.username, key, print_)
+    replay = idempotency.lookup(ctx.conn, ctx.caller.username, key, request)
     if replay is not None:
         return dataclasses.replace(
             replay, headers={**replay.headers, idempotency.REPLAYED_HEADER: "true"}
         )
     answer = run()
-    idempotency.record(ctx.conn, ctx.caller.username, key, print_, answer, ctx.clock())
+    idempotency.record(ctx.conn, ctx.caller.username, key, request, answer, ctx.clock())
     return answer
 
 

@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
 JsonObject = dict[str, Any]
 
@@ -44,22 +44,38 @@ def information(diagnostics: str) -> JsonObject:
     return operation_outcome([Issue("informational", diagnostics, severity="information")])
 
 
+class VersionText(NamedTuple):
+    """The JSON text of the stored version `seq`."""
+
+    seq: int
+    text: str
+
+
+Piece = str | VersionText
+
+
 @dataclass(frozen=True)
 class Answer:
     """A FHIR answer apart from HTTP: status, headers (ETag, Last-Modified, Location) and
     body. The REST layer sends it; a batch puts it in a response entry. `encoded` is the
     same body as JSON text when it is already at hand (a stored version's text), so a
-    body is encoded once however many places send or record it."""
+    body is encoded once however many places send or record it; `parts` says which
+    stretches of it are stored versions' texts."""
 
     status: int
     body: JsonObject | None
     headers: dict[str, str] = field(default_factory=dict)
     encoded: str | None = field(default=None, repr=False, compare=False)
+    # The text in pieces: literal text, and stored versions' texts (which never change),
+    # so that a record of the answer can refer to the versions instead of copying them.
+    parts: tuple[Piece, ...] | None = field(default=None, repr=False, compare=False)
 
     def text(self) -> str | None:
         """The body as JSON text (None without a body)."""
         if self.encoded is not None or self.body is None:
             return self.encoded
+        if self.parts is not None:
+            return "".join(p if isinstance(p, str) else p.text for p in self.parts)
         return to_json(self.body)
 
 

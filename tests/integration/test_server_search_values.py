@@ -101,7 +101,7 @@ def test_a_version_2_database_keeps_its_search_answers(tmp_path: Path) -> None:
         assert client.put(f"DocumentReference/{ids[0]}", back).status_code == 200
         after = answers(client)
     version, tables = schema(data_dir)
-    assert version == database.SCHEMA_VERSION == 3
+    assert version == database.SCHEMA_VERSION
     assert "search_values" in tables
     assert "search_index" not in tables
     assert sorted(after[0]) == sorted([ids[0], ids[2], ids[4]])  # patient p-1 again
