@@ -19,6 +19,7 @@ import typing
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from fhir_core.fhirabstractmodel import FHIRAbstractModel
 from fhir_core.types import FhirElementOrResourceBase
@@ -29,7 +30,10 @@ from outpost.server.outcome import JsonObject
 
 Shape = tuple[object, ...]
 Check = Callable[[object], object]
-_DICT, _LIST = object(), object()  # markers: a dict's and a list's shape are never equal
+# A shape is a flat token stream: _DICT key token ... _END, _LIST token ... _END, and the
+# JSON type of each scalar. Keys are strings and scalars' types are classes, so no
+# two different trees give the same stream.
+_DICT, _LIST, _END = object(), object(), object()
 # The validators every FHIR model has (structural, see `FHIRAbstractModel`): a class with
 # any other validator may look at values, so resources using it are not planned.
 _GENERIC_VALIDATORS = frozenset(
@@ -44,19 +48,45 @@ class _UnplannableError(Exception):
 
 def shape_of(resource: JsonObject) -> tuple[Shape, list[object]]:
     """The resource's shape (without its root `resourceType`) and its scalars in order."""
+    tokens: list[object] = [_DICT]
     leaves: list[object] = []
-    shape = (_DICT, *[(k, _shape(v, leaves)) for k, v in resource.items() if k != "resourceType"])
-    return shape, leaves
+    for key, value in resource.items():
+        if key == "resourceType":
+            continue
+        tokens.append(key)
+        kind = type(value)
+        if kind is dict or kind is list:
+            _shape(value, kind, tokens, leaves)
+        else:
+            tokens.append(kind)
+            leaves.append(value)
+    tokens.append(_END)
+    return tuple(tokens), leaves
 
 
-def _shape(node: object, leaves: list[object]) -> object:
-    kind = type(node)
+def _shape(node: Any, kind: type, tokens: list[object], leaves: list[object]) -> None:
+    """Depth first, in the order the plan is made (`_plan_object`); scalars inline, as
+    most values are scalars and a call per value would be most of the cost."""
     if kind is dict:
-        return (_DICT, *[(k, _shape(v, leaves)) for k, v in node.items()])  # type: ignore[attr-defined]
-    if kind is list:
-        return (_LIST, *[_shape(item, leaves) for item in node])  # type: ignore[attr-defined]
-    leaves.append(node)
-    return kind
+        tokens.append(_DICT)
+        for key, value in node.items():
+            tokens.append(key)
+            inner = type(value)
+            if inner is dict or inner is list:
+                _shape(value, inner, tokens, leaves)
+            else:
+                tokens.append(inner)
+                leaves.append(value)
+    else:
+        tokens.append(_LIST)
+        for value in node:
+            inner = type(value)
+            if inner is dict or inner is list:
+                _shape(value, inner, tokens, leaves)
+            else:
+                tokens.append(inner)
+                leaves.append(value)
+    tokens.append(_END)
 
 
 Plan = tuple[tuple[Check, object], ...]  # per scalar: its check, the value it had when learned
