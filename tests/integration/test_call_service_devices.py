@@ -1,11 +1,11 @@
 """The app's visits with the workstation's devices (`CallService` + `VisitDevices`), against
 a real `outpost server` and a real aiortc patient, with JACK's dummy sound card as the
-speaker and an FFmpeg `lavfi` source as the camera: the patient's voice played on the
-speaker, a chosen speaker that is not connected replaced by the default (and said), a
-microphone that cannot be opened covered with silence (and said) while the visit goes
-on, the microphone, camera and speaker switched mid-call, each choice handed on to be
-saved (by the app: to the user's settings file), and the visit's quality record in the
-encrypted store."""
+speaker and FFmpeg `lavfi` sources as cameras: the patient's voice played on the speaker,
+a chosen speaker that is not connected replaced by the default (and said), a microphone
+that cannot be opened covered with silence (and said) while the visit goes on, the
+microphone, camera and speaker switched mid-call, each choice handed on to be saved (by
+the app: to the user's settings file), a camera and a speaker lost mid-call (said), and
+the visit's quality record in the encrypted store."""
 
 from __future__ import annotations
 
@@ -48,6 +48,9 @@ USER = "dr.rivera"
 LAB_CAMERA = CaptureInput(
     "Lab camera", DeviceKind.CAMERA, "lavfi", "testsrc2=size=320x240,realtime"
 )
+ENDING_CAMERA = CaptureInput(
+    "Old camera", DeviceKind.CAMERA, "lavfi", "testsrc2=size=320x240:duration=1,realtime"
+)  # unplugged a second after it gives its first picture
 # listed by the sound system but not there: FFmpeg cannot open it (as a busy one)
 LAB_MICROPHONE = SoundDevice(
     "Lab microphone (hw:9,0)", DeviceKind.MICROPHONE, "ALSA", 90, False, 48e3
@@ -164,6 +167,11 @@ def test_devices_at_join_and_switched_mid_call(server: RunningServer, jack: Runn
             assert (status.speaker, status.speaker_state) == ("speaker:system", DeviceState.WORKING)
             assert saved[-1] == DeviceChoice(SYNTHETIC, SYNTHETIC, "system")
             assert service.choice == saved[-1]
+            jack.freeze()  # the sound card stops asking for audio: lost, and said
+            try:
+                await until(lambda: service.status().speaker_state is DeviceState.LOST, 5, "lost")
+            finally:
+                jack.thaw()
             summary = await service.hang_up()
             assert summary is not None
             assert summary.media_flowed_both_ways
@@ -180,11 +188,11 @@ def test_the_patient_is_heard_and_the_visit_is_recorded(
 ) -> None:
     appointment, link = demo_links(server, USER)[1]
     worker = StoreWorker(lambda: open_store(profile, SystemKeychain()), Store.close)
-    devices = DeviceList(sound=SoundSystem((jack.speaker,)))
+    devices = DeviceList((ENDING_CAMERA,), SoundSystem((jack.speaker,)))
     service = CallService(
         FixedCredentials(server.base_url, server.token(USER)),
         camera_size=SMALL,
-        choice=DeviceChoice(camera=SYNTHETIC, microphone=SYNTHETIC),  # speaker: the default
+        choice=DeviceChoice(microphone=SYNTHETIC),  # camera and speaker: the defaults
         list_devices=lambda _look_again: devices,
         quality_store=worker,
     )
@@ -195,10 +203,16 @@ def test_the_patient_is_heard_and_the_visit_is_recorded(
         patient_run = asyncio.ensure_future(patient.run(admit_timeout_s=60))
         try:
             await service.join(appointment)
-            assert service.status().speaker_state is DeviceState.WORKING
+            status = service.status()
+            assert (status.camera_state, status.speaker_state) == (
+                DeviceState.WORKING,
+                DeviceState.WORKING,
+            )
             await until(lambda: service.status().state is VisitState.PATIENT_WAITING, 10, "p")
             await service.admit()
             await until(lambda: service.status().in_call_s >= 4, 20, "four seconds of call")
+            assert service.status().camera_state is DeviceState.LOST  # unplugged: said
+            assert service.status().state is VisitState.IN_CALL  # and the visit goes on
             summary = await service.hang_up()
             assert summary is not None
             assert summary.media_flowed_both_ways
