@@ -262,7 +262,7 @@ class CallService:
         if visit is None or visit.finished:
             in_use, errors = self._planned, None
         else:
-            in_use, errors = visit.devices.use(), visit.devices.errors
+            in_use, errors = visit.devices.use(), dict(visit.devices.errors)  # one copy
         if visit is None:
             return visit_status.with_devices(CallStatus(), in_use, errors)
         local = visit.media.local
