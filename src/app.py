@@ -27,9 +27,12 @@ from outpost.core.errors import OutpostError
 from outpost.core.ports import ClinicStore, SessionPort, SyncPort, SyncReviewPort
 from outpost.core.runtime import Runtime
 from outpost.core.settings import Profile, Settings
+from outpost.core.settings_file import update_user_settings
 from outpost.core.worker import StoreWorker
 from outpost.media.call_service import CallService, DeviceLister, system_devices
+from outpost.media.device_check import DeviceCheck
 from outpost.media.peer import PeerOptions
+from outpost.media.tech_check import TechCheck
 from outpost.store.database import open_store
 from outpost.store.keychain import SystemKeychain
 from outpost.store.review import SyncReview
@@ -129,13 +132,9 @@ def visit_calls(
     worker, never at the same time as the sync engine's. Visits use the settings' camera,
     microphone and speaker; a device picked in the visit room is saved to the user's
     settings file for the next start; each visit's quality record goes to the store."""
-    tokens = TokenStore(keychain, read_profile_id(settings.profile.data_dir))
-    credentials = CallCredentials(
-        tokens, lambda job: worker.submit(lambda _store: job(), timeout=30)
-    )
     options = PeerOptions(ice_servers=settings.ice_servers, relay_only=settings.relay_only)
     return CallService(
-        credentials,
+        _credentials(settings, keychain, worker),
         options,
         camera_size=camera_size,
         choice=DeviceChoice.from_settings(settings),
@@ -143,6 +142,47 @@ def visit_calls(
         on_choice=lambda choice: _save_choice(worker, settings.profile, choice),
         quality_store=worker,
     )
+
+
+def _credentials(
+    settings: Settings, keychain: SystemKeychain, worker: StoreWorker[ClinicStore]
+) -> CallCredentials:
+    tokens = TokenStore(keychain, read_profile_id(settings.profile.data_dir))
+    return CallCredentials(tokens, lambda job: worker.submit(lambda _store: job(), timeout=30))
+
+
+def tech_checks(
+    settings: Settings,
+    keychain: SystemKeychain,
+    worker: StoreWorker[ClinicStore],
+    *,
+    choice: Callable[[], DeviceChoice] | None = None,
+    list_devices: DeviceLister = system_devices,
+) -> TechCheck:
+    """The tech check of this workstation: the devices visits use (`choice`, default the
+    settings'), the configured server, the settings' TURN relays."""
+    return TechCheck(
+        DeviceCheck(DeviceChoice.from_settings(settings), lambda: list_devices(True)),
+        _credentials(settings, keychain, worker),
+        settings.server_url,
+        ice_servers=settings.ice_servers,
+        relay_only=settings.relay_only,
+        choice=choice,
+    )
+
+
+def remember_first_run(window: MainWindow, settings: Settings) -> None:
+    """Once the guided first run is finished or skipped, the user's settings say so."""
+    if window.help is None:
+        return
+
+    def done(_completed: bool) -> None:
+        try:
+            update_user_settings(settings.profile.config_file, {"first_run_done": True})
+        except OutpostError as exc:  # offered again next time; nothing else is lost
+            logger.warning("first run not remembered: %s", type(exc).__name__)
+
+    window.help.sig_first_run_done.connect(done)
 
 
 def _save_choice(worker: StoreWorker[ClinicStore], profile: Profile, choice: DeviceChoice) -> None:
@@ -244,7 +284,10 @@ def run_app(
         access=access,
         access_page=access_page,
         calls=calls,
+        tech_check=tech_checks(settings, keychain, worker, choice=lambda: calls.choice),
+        offer_first_run=not settings.first_run_done,
     )
+    remember_first_run(window, settings)
     if extend_window is not None:
         extend_window(window)
     _watch_network(sync)

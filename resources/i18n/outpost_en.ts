@@ -301,6 +301,117 @@ Starts: {start}</source>
     </message>
 </context>
 <context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to Outpost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Guided first run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Skip the tour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip the guided tour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Three things, in under two minutes:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;Today&lt;/b&gt; shows your schedule and who is in the waiting room now. Join a video visit and admit the patient; they join from their browser, with nothing to install.&lt;/li&gt;&lt;li&gt;Write the &lt;b&gt;note&lt;/b&gt; beside the video. It saves as you type and signs with Ctrl+Enter.&lt;/li&gt;&lt;li&gt;Everything but the live call works &lt;b&gt;offline&lt;/b&gt;: notes and schedule changes sync by themselves when the connection is back.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Next, a quick check of your camera, sound and connection.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check your setup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a &amp;rehearsal call now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a rehearsal video visit with a test patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try a visit with a test patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;A rehearsal call opens the visit room with a test patient already in the waiting room: admit them, try mute, camera and the note beside the video, then hang up. Nothing is recorded in any patient&apos;s chart.&lt;/p&gt;&lt;p&gt;You can start one at any time from the Visit menu.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join the selected video visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Admit the waiting patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mute or unmute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera off or on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign the note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Shortcuts worth knowing:&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Help, Tech check… runs the checks again; Help, Guided tour… shows this tour.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step {step} of {steps}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish the tour</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Outpost hit a problem</source>
@@ -447,6 +558,22 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Tech check…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Guided tour…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sync status unknown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -476,6 +603,10 @@ Starts: {start}</source>
     </message>
     <message>
         <source>{count} need attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish the visit first, then run the tech check.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1283,6 +1414,314 @@ Starts: {start}</source>
     </message>
 </context>
 <context>
+    <name>TechCheckDialog</name>
+    <message>
+        <source>Tech check</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TechCheckWidget</name>
+    <message>
+        <source>Tech check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checks your camera, sound and connection for video visits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tech check summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your camera&apos;s picture appears here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microphone level (speak to see it move):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Play test sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play a test sound on your speaker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Yes, I heard it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I heard the test sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;No sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I did not hear the test sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check &amp;again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the checks again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Rehearsal call with a test patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a rehearsal video visit with a test patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose Play test sound and say whether you heard it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n check(s) need attention before a visit: see what to do below.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Video visits will work, with the limits noted below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All set so far. Play the test sound to check your speaker.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All set for video visits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TechCheckWords</name>
+    <message>
+        <source>Camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relay server (TURN)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Echo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Works, with a limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not needed here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the camera…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the microphone…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Playing a test sound…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measuring the connection to the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reaching the relay servers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Playing speech and listening for echo (keep quiet a moment)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{value} Mbit/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{value} kbit/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{device} works: you should see yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The test picture is chosen instead of a camera (settings).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your chosen camera is not connected; {device} is used instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera found. Connect one, or hold visits with audio only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{device} is in use by another program or blocked. Close that program, or allow camera access in the system&apos;s privacy settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{device} opened but sends no picture. Check its cover or cable, or choose another camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{device} hears you (loudest {level} dB). Watch the bar move.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The test voice is chosen instead of a microphone (settings).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your chosen microphone is not connected; {device} is used instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No microphone found. Connect a headset: the patient cannot hear you without one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{device} is in use by another program or blocked. Close that program, or allow microphone access in the system&apos;s privacy settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{device} hears nothing yet. Say a few words; if the bar stays still, check the mute switch on your headset.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A test phrase played on {device}. Did you hear it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sound goes to the silent test output (settings); nothing plays.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No speaker or headset found. Connect one to hear the patient.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The test sound could not play on {device}. Choose another speaker or reconnect it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Good for video: {rtt} ms round trip, {down} down, {up} up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow ({rtt} ms round trip, {down} down, {up} up): video will be less sharp or pause, the sound stays clear.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too slow for visits ({rtt} ms round trip, {down} down, {up} up). Move closer to the router or ask IT; notes still work offline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Check the network; notes still work offline and sync later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{rtt} ms round trip to the server. Sign in to measure the speed as well.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{device} answered in {ms} ms.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{device} did not answer. Visits may fail on locked-down networks: tell IT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No relay server is set. Visits on open networks do not need one; on a locked-down network ask IT to set one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your speaker&apos;s sound reaches the microphone, and the echo canceller removes it ({erle} dB quieter): the patient will not hear themselves.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No echo reaches the microphone (a headset, or a quiet speaker).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Some echo remains ({erle} dB removed): the patient may hear themselves. Use a headset or turn the speaker down.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not checked: it needs both a real speaker and a microphone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This check could not finish. Choose Check again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relay-only calls are set but no relay server is: visits cannot connect. Ask IT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The device</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TodayViewWidget</name>
     <message>
         <source>Join video visit</source>
@@ -1369,6 +1808,10 @@ Starts: {start}</source>
     </message>
     <message>
         <source>Check &amp;in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Rehearsal call with a test patient</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1471,7 +1914,11 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>none yet (the patient&apos;s voice arrives but is not played here)</source>
+        <source>S&amp;peaker:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1487,14 +1934,6 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Speaker:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Real cameras and microphones are not supported yet: visits send a test picture and a test sound.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>{device} choices</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1504,6 +1943,10 @@ Starts: {start}</source>
     </message>
     <message>
         <source>{patient} · {time} video visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rehearsal with a test patient</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1654,7 +2097,79 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Test microphone (tone)</source>
+        <source>Test speaker (plays nothing)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your chosen camera is not connected: the default camera is used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient sees a test picture instead of your camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera found: the patient sees a black picture.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The camera is in use by another program or blocked: close that program or allow camera access, then pick it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The camera sends no picture at the moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The camera stopped (unplugged?): pick another one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your chosen microphone is not connected: the default microphone is used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient hears a test voice instead of your microphone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No microphone found: the patient cannot hear you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The microphone is in use by another program or blocked: close that program or allow microphone access, then pick it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The microphone gives no sound at the moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The microphone stopped (unplugged?): pick another one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your chosen speaker is not connected: the default speaker is used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient&apos;s voice is not played (test speaker).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No speaker found: you cannot hear the patient.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The speaker cannot be opened: pick another one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The speaker is not playing at the moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The speaker stopped (unplugged?): pick another one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -302,6 +302,117 @@ Empieza: {start}</translation>
     </message>
 </context>
 <context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to Outpost</source>
+        <translation>Bienvenido a Outpost</translation>
+    </message>
+    <message>
+        <source>Guided first run</source>
+        <translation>Primer uso guiado</translation>
+    </message>
+    <message>
+        <source>&amp;Skip the tour</source>
+        <translation>&amp;Omitir la guía</translation>
+    </message>
+    <message>
+        <source>Skip the guided tour</source>
+        <translation>Omitir la guía</translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation>&amp;Atrás</translation>
+    </message>
+    <message>
+        <source>Previous step</source>
+        <translation>Paso anterior</translation>
+    </message>
+    <message>
+        <source>&amp;Next</source>
+        <translation>&amp;Siguiente</translation>
+    </message>
+    <message>
+        <source>Next step</source>
+        <translation>Paso siguiente</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Three things, in under two minutes:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;Today&lt;/b&gt; shows your schedule and who is in the waiting room now. Join a video visit and admit the patient; they join from their browser, with nothing to install.&lt;/li&gt;&lt;li&gt;Write the &lt;b&gt;note&lt;/b&gt; beside the video. It saves as you type and signs with Ctrl+Enter.&lt;/li&gt;&lt;li&gt;Everything but the live call works &lt;b&gt;offline&lt;/b&gt;: notes and schedule changes sync by themselves when the connection is back.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Next, a quick check of your camera, sound and connection.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Tres cosas, en menos de dos minutos:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;Hoy&lt;/b&gt; muestra su agenda y quién está ahora en la sala de espera. Únase a una visita por video y admita al paciente; el paciente entra desde su navegador, sin instalar nada.&lt;/li&gt;&lt;li&gt;Escriba la &lt;b&gt;nota&lt;/b&gt; junto al video. Se guarda mientras escribe y se firma con Ctrl+Intro.&lt;/li&gt;&lt;li&gt;Todo salvo la llamada en directo funciona &lt;b&gt;sin conexión&lt;/b&gt;: las notas y los cambios de agenda se sincronizan solos cuando vuelve la conexión.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;A continuación, una comprobación rápida de su cámara, sonido y conexión.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Check your setup</source>
+        <translation>Compruebe su equipo</translation>
+    </message>
+    <message>
+        <source>Start a &amp;rehearsal call now</source>
+        <translation>Iniciar una llamada de &amp;ensayo ahora</translation>
+    </message>
+    <message>
+        <source>Start a rehearsal video visit with a test patient</source>
+        <translation>Iniciar una visita por video de ensayo con un paciente de prueba</translation>
+    </message>
+    <message>
+        <source>Try a visit with a test patient</source>
+        <translation>Pruebe una visita con un paciente de prueba</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;A rehearsal call opens the visit room with a test patient already in the waiting room: admit them, try mute, camera and the note beside the video, then hang up. Nothing is recorded in any patient&apos;s chart.&lt;/p&gt;&lt;p&gt;You can start one at any time from the Visit menu.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Una llamada de ensayo abre la sala de visita con un paciente de prueba ya en la sala de espera: admítalo, pruebe el silencio, la cámara y la nota junto al video, y luego cuelgue. No se registra nada en la historia de ningún paciente.&lt;/p&gt;&lt;p&gt;Puede iniciar una en cualquier momento desde el menú Visita.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Join the selected video visit</source>
+        <translation>Unirse a la visita por video seleccionada</translation>
+    </message>
+    <message>
+        <source>Admit the waiting patient</source>
+        <translation>Admitir al paciente que espera</translation>
+    </message>
+    <message>
+        <source>Mute or unmute</source>
+        <translation>Silenciar o activar el micrófono</translation>
+    </message>
+    <message>
+        <source>Camera off or on</source>
+        <translation>Apagar o encender la cámara</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Colgar</translation>
+    </message>
+    <message>
+        <source>Sign the note</source>
+        <translation>Firmar la nota</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Sincronizar ahora</translation>
+    </message>
+    <message>
+        <source>You are ready</source>
+        <translation>Todo listo</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Shortcuts worth knowing:&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Atajos útiles:&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Help, Tech check… runs the checks again; Help, Guided tour… shows this tour.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Ayuda, Comprobación técnica… repite las comprobaciones; Ayuda, Guía… muestra de nuevo esta guía.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Step {step} of {steps}</source>
+        <translation>Paso {step} de {steps}</translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation>&amp;Terminar</translation>
+    </message>
+    <message>
+        <source>Finish the tour</source>
+        <translation>Terminar la guía</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Outpost hit a problem</source>
@@ -448,6 +559,22 @@ Empieza: {start}</translation>
         <translation>Cerrar &amp;sesión…</translation>
     </message>
     <message>
+        <source>&amp;Help</source>
+        <translation>A&amp;yuda</translation>
+    </message>
+    <message>
+        <source>Help menu</source>
+        <translation>Menú Ayuda</translation>
+    </message>
+    <message>
+        <source>&amp;Tech check…</source>
+        <translation>&amp;Comprobación técnica…</translation>
+    </message>
+    <message>
+        <source>&amp;Guided tour…</source>
+        <translation>&amp;Guía…</translation>
+    </message>
+    <message>
         <source>Sync status unknown</source>
         <translation>Estado de la sincronización desconocido</translation>
     </message>
@@ -478,6 +605,10 @@ Empieza: {start}</translation>
     <message>
         <source>{count} need attention</source>
         <translation>{count} requieren atención</translation>
+    </message>
+    <message>
+        <source>Finish the visit first, then run the tech check.</source>
+        <translation>Termine primero la visita y luego haga la comprobación técnica.</translation>
     </message>
 </context>
 <context>
@@ -1284,6 +1415,314 @@ Empieza: {start}</translation>
     </message>
 </context>
 <context>
+    <name>TechCheckDialog</name>
+    <message>
+        <source>Tech check</source>
+        <translation>Comprobación técnica</translation>
+    </message>
+</context>
+<context>
+    <name>TechCheckWidget</name>
+    <message>
+        <source>Tech check</source>
+        <translation>Comprobación técnica</translation>
+    </message>
+    <message>
+        <source>Checks your camera, sound and connection for video visits.</source>
+        <translation>Comprueba su cámara, sonido y conexión para las visitas por video.</translation>
+    </message>
+    <message>
+        <source>Tech check summary</source>
+        <translation>Resumen de la comprobación técnica</translation>
+    </message>
+    <message>
+        <source>Your camera&apos;s picture appears here.</source>
+        <translation>Aquí aparece la imagen de su cámara.</translation>
+    </message>
+    <message>
+        <source>Camera preview</source>
+        <translation>Vista previa de la cámara</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>Nivel del micrófono</translation>
+    </message>
+    <message>
+        <source>Microphone level (speak to see it move):</source>
+        <translation>Nivel del micrófono (hable para verlo moverse):</translation>
+    </message>
+    <message>
+        <source>&amp;Play test sound</source>
+        <translation>&amp;Reproducir sonido de prueba</translation>
+    </message>
+    <message>
+        <source>Play a test sound on your speaker</source>
+        <translation>Reproducir un sonido de prueba en su altavoz</translation>
+    </message>
+    <message>
+        <source>&amp;Yes, I heard it</source>
+        <translation>&amp;Sí, lo oí</translation>
+    </message>
+    <message>
+        <source>I heard the test sound</source>
+        <translation>Oí el sonido de prueba</translation>
+    </message>
+    <message>
+        <source>&amp;No sound</source>
+        <translation>&amp;No oí nada</translation>
+    </message>
+    <message>
+        <source>I did not hear the test sound</source>
+        <translation>No oí el sonido de prueba</translation>
+    </message>
+    <message>
+        <source>Check &amp;again</source>
+        <translation>Comprobar de &amp;nuevo</translation>
+    </message>
+    <message>
+        <source>Run the checks again</source>
+        <translation>Repetir las comprobaciones</translation>
+    </message>
+    <message>
+        <source>&amp;Rehearsal call with a test patient</source>
+        <translation>Llamada de &amp;ensayo con un paciente de prueba</translation>
+    </message>
+    <message>
+        <source>Start a rehearsal video visit with a test patient</source>
+        <translation>Iniciar una visita por video de ensayo con un paciente de prueba</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Comprobando…</translation>
+    </message>
+    <message>
+        <source>Choose Play test sound and say whether you heard it.</source>
+        <translation>Elija Reproducir sonido de prueba e indique si lo oyó.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n check(s) need attention before a visit: see what to do below.</source>
+        <translation>
+            <numerusform>%n comprobación requiere atención antes de una visita: vea abajo qué hacer.</numerusform>
+            <numerusform>%n comprobaciones requieren atención antes de una visita: vea abajo qué hacer.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Video visits will work, with the limits noted below.</source>
+        <translation>Las visitas por video funcionarán, con los límites indicados abajo.</translation>
+    </message>
+    <message>
+        <source>All set so far. Play the test sound to check your speaker.</source>
+        <translation>Todo bien por ahora. Reproduzca el sonido de prueba para comprobar su altavoz.</translation>
+    </message>
+    <message>
+        <source>All set for video visits.</source>
+        <translation>Todo listo para las visitas por video.</translation>
+    </message>
+</context>
+<context>
+    <name>TechCheckWords</name>
+    <message>
+        <source>Camera</source>
+        <translation>Cámara</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>Micrófono</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>Altavoz</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Red</translation>
+    </message>
+    <message>
+        <source>Relay server (TURN)</source>
+        <translation>Servidor de retransmisión (TURN)</translation>
+    </message>
+    <message>
+        <source>Echo</source>
+        <translation>Eco</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation>Sin comprobar</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>Correcto</translation>
+    </message>
+    <message>
+        <source>Works, with a limit</source>
+        <translation>Funciona, con un límite</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>Requiere atención</translation>
+    </message>
+    <message>
+        <source>Not needed here</source>
+        <translation>No hace falta aquí</translation>
+    </message>
+    <message>
+        <source>Opening the camera…</source>
+        <translation>Abriendo la cámara…</translation>
+    </message>
+    <message>
+        <source>Opening the microphone…</source>
+        <translation>Abriendo el micrófono…</translation>
+    </message>
+    <message>
+        <source>Playing a test sound…</source>
+        <translation>Reproduciendo un sonido de prueba…</translation>
+    </message>
+    <message>
+        <source>Measuring the connection to the server…</source>
+        <translation>Midiendo la conexión con el servidor…</translation>
+    </message>
+    <message>
+        <source>Reaching the relay servers…</source>
+        <translation>Contactando con los servidores de retransmisión…</translation>
+    </message>
+    <message>
+        <source>Playing speech and listening for echo (keep quiet a moment)…</source>
+        <translation>Reproduciendo voz y escuchando el eco (guarde silencio un momento)…</translation>
+    </message>
+    <message>
+        <source>{value} Mbit/s</source>
+        <translation>{value} Mbit/s</translation>
+    </message>
+    <message>
+        <source>{value} kbit/s</source>
+        <translation>{value} kbit/s</translation>
+    </message>
+    <message>
+        <source>{device} works: you should see yourself.</source>
+        <translation>{device} funciona: debería verse a sí mismo.</translation>
+    </message>
+    <message>
+        <source>The test picture is chosen instead of a camera (settings).</source>
+        <translation>Está elegida la imagen de prueba en lugar de una cámara (configuración).</translation>
+    </message>
+    <message>
+        <source>Your chosen camera is not connected; {device} is used instead.</source>
+        <translation>La cámara elegida no está conectada; se usa {device} en su lugar.</translation>
+    </message>
+    <message>
+        <source>No camera found. Connect one, or hold visits with audio only.</source>
+        <translation>No se encontró ninguna cámara. Conecte una o haga las visitas solo con audio.</translation>
+    </message>
+    <message>
+        <source>{device} is in use by another program or blocked. Close that program, or allow camera access in the system&apos;s privacy settings.</source>
+        <translation>{device} está en uso por otro programa o bloqueada. Cierre ese programa o permita el acceso a la cámara en la configuración de privacidad del sistema.</translation>
+    </message>
+    <message>
+        <source>{device} opened but sends no picture. Check its cover or cable, or choose another camera.</source>
+        <translation>{device} se abrió pero no envía imagen. Revise la tapa o el cable, o elija otra cámara.</translation>
+    </message>
+    <message>
+        <source>{device} hears you (loudest {level} dB). Watch the bar move.</source>
+        <translation>{device} le oye (máximo {level} dB). Observe cómo se mueve la barra.</translation>
+    </message>
+    <message>
+        <source>The test voice is chosen instead of a microphone (settings).</source>
+        <translation>Está elegida la voz de prueba en lugar de un micrófono (configuración).</translation>
+    </message>
+    <message>
+        <source>Your chosen microphone is not connected; {device} is used instead.</source>
+        <translation>El micrófono elegido no está conectado; se usa {device} en su lugar.</translation>
+    </message>
+    <message>
+        <source>No microphone found. Connect a headset: the patient cannot hear you without one.</source>
+        <translation>No se encontró ningún micrófono. Conecte unos auriculares con micrófono: sin él, el paciente no puede oírle.</translation>
+    </message>
+    <message>
+        <source>{device} is in use by another program or blocked. Close that program, or allow microphone access in the system&apos;s privacy settings.</source>
+        <translation>{device} está en uso por otro programa o bloqueado. Cierre ese programa o permita el acceso al micrófono en la configuración de privacidad del sistema.</translation>
+    </message>
+    <message>
+        <source>{device} hears nothing yet. Say a few words; if the bar stays still, check the mute switch on your headset.</source>
+        <translation>{device} todavía no oye nada. Diga unas palabras; si la barra no se mueve, revise el botón de silencio de sus auriculares.</translation>
+    </message>
+    <message>
+        <source>A test phrase played on {device}. Did you hear it?</source>
+        <translation>Se reprodujo una frase de prueba en {device}. ¿La oyó?</translation>
+    </message>
+    <message>
+        <source>Sound goes to the silent test output (settings); nothing plays.</source>
+        <translation>El sonido va a la salida de prueba silenciosa (configuración); no se oye nada.</translation>
+    </message>
+    <message>
+        <source>No speaker or headset found. Connect one to hear the patient.</source>
+        <translation>No se encontró ningún altavoz ni auricular. Conecte uno para oír al paciente.</translation>
+    </message>
+    <message>
+        <source>The test sound could not play on {device}. Choose another speaker or reconnect it.</source>
+        <translation>El sonido de prueba no pudo reproducirse en {device}. Elija otro altavoz o vuelva a conectarlo.</translation>
+    </message>
+    <message>
+        <source>Good for video: {rtt} ms round trip, {down} down, {up} up.</source>
+        <translation>Buena para video: {rtt} ms de ida y vuelta, {down} de bajada, {up} de subida.</translation>
+    </message>
+    <message>
+        <source>Slow ({rtt} ms round trip, {down} down, {up} up): video will be less sharp or pause, the sound stays clear.</source>
+        <translation>Lenta ({rtt} ms de ida y vuelta, {down} de bajada, {up} de subida): el video será menos nítido o se pausará; el sonido seguirá claro.</translation>
+    </message>
+    <message>
+        <source>Too slow for visits ({rtt} ms round trip, {down} down, {up} up). Move closer to the router or ask IT; notes still work offline.</source>
+        <translation>Demasiado lenta para visitas ({rtt} ms de ida y vuelta, {down} de bajada, {up} de subida). Acérquese al router o consulte a informática; las notas siguen funcionando sin conexión.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Check the network; notes still work offline and sync later.</source>
+        <translation>No se puede contactar con el servidor. Revise la red; las notas siguen funcionando sin conexión y se sincronizan después.</translation>
+    </message>
+    <message>
+        <source>{rtt} ms round trip to the server. Sign in to measure the speed as well.</source>
+        <translation>{rtt} ms de ida y vuelta al servidor. Inicie sesión para medir también la velocidad.</translation>
+    </message>
+    <message>
+        <source>{device} answered in {ms} ms.</source>
+        <translation>{device} respondió en {ms} ms.</translation>
+    </message>
+    <message>
+        <source>{device} did not answer. Visits may fail on locked-down networks: tell IT.</source>
+        <translation>{device} no respondió. Las visitas pueden fallar en redes restringidas: avise a informática.</translation>
+    </message>
+    <message>
+        <source>No relay server is set. Visits on open networks do not need one; on a locked-down network ask IT to set one.</source>
+        <translation>No hay servidor de retransmisión configurado. Las visitas en redes abiertas no lo necesitan; en una red restringida pida a informática que configure uno.</translation>
+    </message>
+    <message>
+        <source>Your speaker&apos;s sound reaches the microphone, and the echo canceller removes it ({erle} dB quieter): the patient will not hear themselves.</source>
+        <translation>El sonido del altavoz llega al micrófono y el cancelador de eco lo elimina ({erle} dB menos): el paciente no se oirá a sí mismo.</translation>
+    </message>
+    <message>
+        <source>No echo reaches the microphone (a headset, or a quiet speaker).</source>
+        <translation>No llega eco al micrófono (auriculares o un altavoz bajo).</translation>
+    </message>
+    <message>
+        <source>Some echo remains ({erle} dB removed): the patient may hear themselves. Use a headset or turn the speaker down.</source>
+        <translation>Queda algo de eco ({erle} dB eliminados): el paciente puede oírse a sí mismo. Use auriculares o baje el altavoz.</translation>
+    </message>
+    <message>
+        <source>Not checked: it needs both a real speaker and a microphone.</source>
+        <translation>Sin comprobar: necesita un altavoz y un micrófono reales.</translation>
+    </message>
+    <message>
+        <source>This check could not finish. Choose Check again in a moment.</source>
+        <translation>Esta comprobación no pudo terminar. Elija Comprobar de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <source>Relay-only calls are set but no relay server is: visits cannot connect. Ask IT.</source>
+        <translation>Están configuradas las llamadas solo por retransmisión pero no hay servidor de retransmisión: las visitas no pueden conectarse. Consulte a informática.</translation>
+    </message>
+    <message>
+        <source>The device</source>
+        <translation>El dispositivo</translation>
+    </message>
+</context>
+<context>
     <name>TodayViewWidget</name>
     <message>
         <source>Join video visit</source>
@@ -1371,6 +1810,10 @@ Empieza: {start}</translation>
     <message>
         <source>Check &amp;in</source>
         <translation>Registrar lle&amp;gada</translation>
+    </message>
+    <message>
+        <source>&amp;Rehearsal call with a test patient</source>
+        <translation>Llamada de &amp;ensayo con un paciente de prueba</translation>
     </message>
     <message>
         <source>Finish the open visit first (Hang up), then join.</source>
@@ -1472,8 +1915,12 @@ Empieza: {start}</translation>
         <translation>Micrófono</translation>
     </message>
     <message>
-        <source>none yet (the patient&apos;s voice arrives but is not played here)</source>
-        <translation>ninguno por ahora (la voz del paciente llega pero no se reproduce aquí)</translation>
+        <source>S&amp;peaker:</source>
+        <translation>&amp;Altavoz:</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Dispositivos</translation>
     </message>
     <message>
         <source>Speaker</source>
@@ -1488,14 +1935,6 @@ Empieza: {start}</translation>
         <translation>M&amp;icrófono:</translation>
     </message>
     <message>
-        <source>Speaker:</source>
-        <translation>Altavoz:</translation>
-    </message>
-    <message>
-        <source>Real cameras and microphones are not supported yet: visits send a test picture and a test sound.</source>
-        <translation>Las cámaras y micrófonos reales aún no se admiten: las consultas envían una imagen y un sonido de prueba.</translation>
-    </message>
-    <message>
         <source>{device} choices</source>
         <translation>Opciones de {device}</translation>
     </message>
@@ -1506,6 +1945,10 @@ Empieza: {start}</translation>
     <message>
         <source>{patient} · {time} video visit</source>
         <translation>{patient} · videoconsulta de las {time}</translation>
+    </message>
+    <message>
+        <source>Rehearsal with a test patient</source>
+        <translation>Ensayo con un paciente de prueba</translation>
     </message>
     <message>
         <source>In the visit · {elapsed}</source>
@@ -1655,8 +2098,80 @@ Empieza: {start}</translation>
         <translation>Micrófono de prueba (voz sintética)</translation>
     </message>
     <message>
-        <source>Test microphone (tone)</source>
-        <translation>Micrófono de prueba (tono)</translation>
+        <source>Test speaker (plays nothing)</source>
+        <translation>Altavoz de prueba (no reproduce nada)</translation>
+    </message>
+    <message>
+        <source>Your chosen camera is not connected: the default camera is used.</source>
+        <translation>La cámara elegida no está conectada: se usa la cámara predeterminada.</translation>
+    </message>
+    <message>
+        <source>The patient sees a test picture instead of your camera.</source>
+        <translation>El paciente ve una imagen de prueba en lugar de su cámara.</translation>
+    </message>
+    <message>
+        <source>No camera found: the patient sees a black picture.</source>
+        <translation>No se encontró ninguna cámara: el paciente ve una imagen negra.</translation>
+    </message>
+    <message>
+        <source>The camera is in use by another program or blocked: close that program or allow camera access, then pick it again.</source>
+        <translation>La cámara está en uso por otro programa o bloqueada: cierre ese programa o permita el acceso a la cámara y vuelva a elegirla.</translation>
+    </message>
+    <message>
+        <source>The camera sends no picture at the moment.</source>
+        <translation>La cámara no envía imagen en este momento.</translation>
+    </message>
+    <message>
+        <source>The camera stopped (unplugged?): pick another one.</source>
+        <translation>La cámara se detuvo (¿desconectada?): elija otra.</translation>
+    </message>
+    <message>
+        <source>Your chosen microphone is not connected: the default microphone is used.</source>
+        <translation>El micrófono elegido no está conectado: se usa el micrófono predeterminado.</translation>
+    </message>
+    <message>
+        <source>The patient hears a test voice instead of your microphone.</source>
+        <translation>El paciente oye una voz de prueba en lugar de su micrófono.</translation>
+    </message>
+    <message>
+        <source>No microphone found: the patient cannot hear you.</source>
+        <translation>No se encontró ningún micrófono: el paciente no puede oírle.</translation>
+    </message>
+    <message>
+        <source>The microphone is in use by another program or blocked: close that program or allow microphone access, then pick it again.</source>
+        <translation>El micrófono está en uso por otro programa o bloqueado: cierre ese programa o permita el acceso al micrófono y vuelva a elegirlo.</translation>
+    </message>
+    <message>
+        <source>The microphone gives no sound at the moment.</source>
+        <translation>El micrófono no da sonido en este momento.</translation>
+    </message>
+    <message>
+        <source>The microphone stopped (unplugged?): pick another one.</source>
+        <translation>El micrófono se detuvo (¿desconectado?): elija otro.</translation>
+    </message>
+    <message>
+        <source>Your chosen speaker is not connected: the default speaker is used.</source>
+        <translation>El altavoz elegido no está conectado: se usa el altavoz predeterminado.</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s voice is not played (test speaker).</source>
+        <translation>La voz del paciente no se reproduce (altavoz de prueba).</translation>
+    </message>
+    <message>
+        <source>No speaker found: you cannot hear the patient.</source>
+        <translation>No se encontró ningún altavoz: no puede oír al paciente.</translation>
+    </message>
+    <message>
+        <source>The speaker cannot be opened: pick another one.</source>
+        <translation>No se puede abrir el altavoz: elija otro.</translation>
+    </message>
+    <message>
+        <source>The speaker is not playing at the moment.</source>
+        <translation>El altavoz no está reproduciendo en este momento.</translation>
+    </message>
+    <message>
+        <source>The speaker stopped (unplugged?): pick another one.</source>
+        <translation>El altavoz se detuvo (¿desconectado?): elija otro.</translation>
     </message>
     <message>
         <source>The clinic server cannot be reached. Check the connection and try again.</source>

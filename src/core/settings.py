@@ -160,6 +160,8 @@ class Settings:
     camera: str = ""
     microphone: str = ""
     speaker: str = ""
+    # the guided first run was finished or skipped (IT may set it to skip the tour)
+    first_run_done: bool = False
 
 
 # key -> parser; every key here may appear in a file, as OUTPOST_<KEY>, or in --set.
@@ -175,6 +177,7 @@ _FIELDS: dict[str, Callable[[object], Any]] = {
     "camera": _device,
     "microphone": _device,
     "speaker": _device,
+    "first_run_done": _bool,
 }
 _MAY_HOLD_SECRETS = frozenset({"ice_servers"})
 

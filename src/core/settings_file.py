@@ -2,10 +2,11 @@
 
 Settings are read in layers (`settings.py`); a choice made in the app (a camera, a
 microphone) belongs in the user's own file, so it survives a restart on this workstation
-and still beats the machine policy that IT may have pre-seeded. Only top-level text keys
-are written: an existing `key = ...` line is replaced, a new one goes before the first
-table. The result is parsed again before it replaces the file (atomically), so a file
-this cannot edit safely is left untouched and a `ConfigError` says why.
+and still beats the machine policy that IT may have pre-seeded. Only top-level text and
+true/false keys are written: an existing `key = ...` line is replaced, a new one goes
+before the first table. The result is parsed again before it replaces the file
+(atomically), so a file this cannot edit safely is left untouched and a `ConfigError`
+says why.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from outpost.core.errors import ConfigError
 _TABLE = re.compile(r"^\s*\[")
 
 
-def update_user_settings(path: Path, values: Mapping[str, str]) -> None:
-    """Set the top-level text keys `values` in the TOML file at `path` (made if missing)."""
+def update_user_settings(path: Path, values: Mapping[str, str | bool]) -> None:
+    """Set the top-level text or true/false keys `values` in the TOML file at `path` (made
+    if missing)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -41,7 +43,7 @@ def update_user_settings(path: Path, values: Mapping[str, str]) -> None:
     _write_atomically(path, updated)
 
 
-def edited(text: str, values: Mapping[str, str]) -> str:
+def edited(text: str, values: Mapping[str, str | bool]) -> str:
     """`text` with each key of `values` set at the top level (pure)."""
     lines = text.splitlines()
     top = next((i for i, line in enumerate(lines) if _TABLE.match(line)), len(lines))

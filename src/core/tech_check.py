@@ -79,6 +79,8 @@ class Finding(enum.Enum):
     ECHO_NONE_HEARD = "echo-none-heard"  # a headset, or the speaker is far away
     ECHO_RESIDUAL = "echo-residual"  # the canceller could not remove enough: use a headset
     ECHO_NOT_APPLICABLE = "echo-not-applicable"  # test devices, or no speaker/microphone
+    # any check that stopped with an error or ran out of time (made by the UI's controller)
+    CHECK_INCOMPLETE = "check-incomplete"
 
 
 @dataclass(frozen=True)

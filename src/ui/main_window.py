@@ -24,11 +24,13 @@ from outpost.core.domain import OutboxStatus, ScheduleItem
 from outpost.core.ports import SyncReviewPort
 from outpost.core.session import AccessState, Identity
 from outpost.core.sync_state import SyncState, SyncSummary
+from outpost.core.tech_check import TechCheckPort
 from outpost.core.visits import CallPort
 from outpost.ui.access_controller import AccessController
 from outpost.ui.access_page import AccessPageWidget
 from outpost.ui.appointment_header import AppointmentHeaderWidget
 from outpost.ui.bridge import Bridge
+from outpost.ui.help_guide import HelpGuide
 from outpost.ui.note_editor import NoteEditorWidget
 from outpost.ui.schedule_panel import SchedulePanelWidget
 from outpost.ui.screen_guard import ScreenGuard
@@ -54,6 +56,8 @@ class MainWindow(QMainWindow):
         access: AccessController | None = None,
         access_page: AccessPageWidget | None = None,
         calls: CallPort | None = None,
+        tech_check: TechCheckPort | None = None,
+        offer_first_run: bool = False,
     ) -> None:
         super().__init__()
         self._bridge = bridge
@@ -62,6 +66,11 @@ class MainWindow(QMainWindow):
         self._access = access
         self._access_page = access_page
         self._guard = ScreenGuard(self)
+        self.help = (
+            None
+            if tech_check is None
+            else HelpGuide(bridge, tech_check, self, offer_first_run=offer_first_run)
+        )
         self._sync_panel: SyncPanelDialog | None = None
         self.setWindowTitle(self.tr("Outpost"))
         self.setAccessibleName(self.tr("Outpost"))
@@ -145,6 +154,8 @@ class MainWindow(QMainWindow):
         if self.visits is not None:
             self._connect_visits(self.visits)
         self.schedule.reload()
+        if self.help is not None:
+            self.help.sig_rehearse_requested.connect(self._on_rehearse_requested)
         self.refresh_sync_summary()
 
     def _connect_visits(self, visits: VisitPaneWidget) -> None:
@@ -223,6 +234,18 @@ class MainWindow(QMainWindow):
             )
             self.action_sign_out = self._action(
                 account, self.tr("Sign &out…"), [], self._on_sign_out
+            )
+        if self.help is not None:
+            help_menu = menu_bar.addMenu(self.tr("&Help"))
+            help_menu.setAccessibleName(self.tr("Help menu"))
+            self.action_tech_check = self._action(
+                help_menu,
+                self.tr("&Tech check…"),
+                [QKeySequence("Ctrl+Shift+K")],
+                self._on_tech_check,
+            )
+            self.action_first_run = self._action(
+                help_menu, self.tr("&Guided tour…"), [], self.help.show_first_run
             )
 
     def _name_menu_overflow(self) -> None:
@@ -312,6 +335,8 @@ class MainWindow(QMainWindow):
         if not opened:
             self.flush()
             self._guard.cover()
+            if self.help is not None:
+                self.help.close()
         for action in self.actions():
             action.setEnabled(opened)
         self.menuBar().setVisible(opened)
@@ -324,6 +349,8 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.work)
             if not self._guard.uncover():  # nowhere to go back to: start on the schedule
                 self.schedule.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.help is not None:
+                self.help.work_shown()
             return
         self._access_page.show_state(state)
         self.pages.setCurrentWidget(self._access_page)
@@ -382,6 +409,20 @@ class MainWindow(QMainWindow):
             parts.append(self.tr("{count} need attention").format(count=attention))
         self._sync_label.setText(" · ".join(parts))
 
+    def _on_tech_check(self) -> None:
+        if self.help is None:
+            return
+        if self.visits is not None and self.visits.visit.busy:
+            self.show_error(self.tr("Finish the visit first, then run the tech check."))
+            return
+        self.help.show_tech_check()
+
+    def _on_rehearse_requested(self) -> None:
+        if self.visits is not None:
+            self.visits.rehearse()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
+        if self.help is not None:
+            self.help.close()
         super().closeEvent(event)

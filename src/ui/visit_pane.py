@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from outpost.core.domain import ScheduleItem
 from outpost.core.visits import CallPort, CallStatus, VisitState, VisitSummary
-from outpost.ui.bridge import Bridge
+from outpost.ui.bridge import Bridge, Job
 from outpost.ui.schedule_panel import SchedulePanelWidget
 from outpost.ui.today_view import TodayViewWidget
 from outpost.ui.video_widget import VideoFeed
@@ -26,6 +26,7 @@ from outpost.ui.waiting_room import WaitingRoomController
 logger = logging.getLogger(__name__)
 
 SELF_VIEW_MS = 100
+REHEARSAL_TIMEOUT_S = 30.0
 
 
 class VisitPaneWidget(QStackedWidget):
@@ -47,7 +48,9 @@ class VisitPaneWidget(QStackedWidget):
         super().__init__(parent)
         self.setObjectName("visitPane")
         self._port = port
+        self._bridge = bridge
         self._item: ScheduleItem | None = None
+        self._rehearsal: Job | None = None  # asking the server for a rehearsal room
         self._open = False
         self.today = TodayViewWidget(bridge, schedule)
         self.room = VisitRoomWidget()
@@ -99,6 +102,9 @@ class VisitPaneWidget(QStackedWidget):
         self.action_check_in = self._action(
             self.tr("Check &in"), "Ctrl+Shift+I", self.today.check_in_selected
         )
+        self.action_rehearse = self._action(
+            self.tr("&Rehearsal call with a test patient"), "Ctrl+Shift+R", self.rehearse
+        )
         room = self.room
         room.set_shortcut_hints(
             {
@@ -131,6 +137,7 @@ class VisitPaneWidget(QStackedWidget):
             self.action_hang_up,
             self.action_copy_link,
             self.action_check_in,
+            self.action_rehearse,
         ]
 
     @property
@@ -163,15 +170,35 @@ class VisitPaneWidget(QStackedWidget):
             return False
         self._item = item
         self.room.open_for(item)
-        self.room.set_devices(self._port.devices(), self.visit.status.microphone)
+        self._enter_room(item)
+        self.visit.join(item.appointment.id)
+        return True
+
+    def rehearse(self) -> bool:
+        """A rehearsal call: the server opens a room with a test patient waiting in it."""
+        if self.visit.busy or self._rehearsal is not None:
+            self.sig_message.emit(self.tr("Finish the open visit first (Hang up), then join."))
+            return False
+        self._item = None
+        self.room.open_rehearsal()
+        self._enter_room(None)
+        port = self._port
+        self._rehearsal = (
+            self._bridge.async_op(port.rehearse, timeout=REHEARSAL_TIMEOUT_S)
+            .success(self._on_rehearsal_ready)
+            .failure(self._on_rehearsal_failed)
+            .run()
+        )
+        return True
+
+    def _enter_room(self, item: ScheduleItem | None) -> None:
+        self.room.set_devices(self._port.devices(), self.visit.status)
         self._show_room(True)
         self.sig_visit_opened.emit(item)
         self._set_open(True)
-        self.visit.join(item.appointment.id)
         self.remote_feed.start()
         self.local_feed.start()
         self.room.hang_up_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        return True
 
     def admit(self) -> bool:
         if self.visit.admit():
@@ -201,6 +228,10 @@ class VisitPaneWidget(QStackedWidget):
     def close_room(self) -> None:
         if self.visit.busy:
             return
+        if self._rehearsal is not None:  # left before the rehearsal room was ready
+            self._rehearsal.cancel()
+            self._rehearsal = None
+            self._set_open(False)
         self.remote_feed.stop()
         self.local_feed.stop()
         self._show_room(False)
@@ -263,6 +294,17 @@ class VisitPaneWidget(QStackedWidget):
             self.sig_message.emit(end_text(summary.ended, summary.duration_s))
         self.close_room()
 
+    def _on_rehearsal_ready(self, room_id: str) -> None:
+        self._rehearsal = None
+        if self.room_shown:  # still wanted: the clinician did not leave meanwhile
+            self.visit.join(room_id)
+
+    def _on_rehearsal_failed(self, error: Exception) -> None:
+        self._rehearsal = None
+        self._on_visit_join_failed("", error)
+
     def _on_room_retry_requested(self) -> None:
         if self._item is not None:
             self.join(self._item)
+        else:
+            self.rehearse()

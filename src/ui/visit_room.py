@@ -26,7 +26,14 @@ from outpost.core.domain import ScheduleItem
 from outpost.core.visits import CallStatus, DeviceKind, LinkQuality, MediaDevice, VisitState
 from outpost.ui.schedule_model import local_hhmm
 from outpost.ui.video_widget import VideoWidget
-from outpost.ui.visit_words import clock_text, device_text, end_text, quality_text, state_text
+from outpost.ui.visit_words import (
+    clock_text,
+    device_notes,
+    device_text,
+    end_text,
+    quality_text,
+    state_text,
+)
 
 _QUALITY_STYLE = (
     "#qualityIndicator { border-radius: 9px; padding: 2px 10px; font-weight: bold; }"
@@ -134,26 +141,25 @@ class VisitRoomWidget(QWidget):
 
         self.camera_choice = self._combo(self.tr("Camera"))
         self.microphone_choice = self._combo(self.tr("Microphone"))
-        self.microphone_choice.activated.connect(self._on_microphone_choice_activated)
-        self.speaker = QLabel(
-            self.tr("none yet (the patient's voice arrives but is not played here)")
-        )
-        self.speaker.setAccessibleName(self.tr("Speaker"))
+        self.speaker_choice = self._combo(self.tr("Speaker"))
+        self._choices = {
+            DeviceKind.CAMERA: self.camera_choice,
+            DeviceKind.MICROPHONE: self.microphone_choice,
+            DeviceKind.SPEAKER: self.speaker_choice,
+        }
+        for combo in self._choices.values():
+            combo.activated.connect(lambda index, combo=combo: self._on_device_activated(combo))
         devices = QFormLayout()
         devices.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         devices.addRow(self._buddy(self.tr("&Camera:"), self.camera_choice), self.camera_choice)
         devices.addRow(
             self._buddy(self.tr("M&icrophone:"), self.microphone_choice), self.microphone_choice
         )
-        devices.addRow(QLabel(self.tr("Speaker:")), self.speaker)
-        self.devices_note = QLabel(
-            self.tr(
-                "Real cameras and microphones are not supported yet: visits send a test"
-                " picture and a test sound."
-            )
-        )
+        devices.addRow(self._buddy(self.tr("S&peaker:"), self.speaker_choice), self.speaker_choice)
+        self.devices_note = QLabel()
         self.devices_note.setWordWrap(True)
         self.devices_note.setObjectName("devicesNote")
+        self.devices_note.setAccessibleName(self.tr("Devices"))
 
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -188,28 +194,32 @@ class VisitRoomWidget(QWidget):
                 self.tr("{action} ({keys})").format(action=button.accessibleName(), keys=keys)
             )
 
-    def set_devices(self, devices: Sequence[MediaDevice], microphone: str | None) -> None:
-        for combo, kind in (
-            (self.camera_choice, DeviceKind.CAMERA),
-            (self.microphone_choice, DeviceKind.MICROPHONE),
-        ):
+    def set_devices(self, devices: Sequence[MediaDevice], status: CallStatus) -> None:
+        """Fill the device menus (hardware, then the test sources) and mark those in use."""
+        for kind, combo in self._choices.items():
             combo.clear()
             for device in devices:
                 if device.kind is kind:
                     combo.addItem(device_text(device), device.device_id)
-        index = self.microphone_choice.findData(microphone)
-        if index >= 0:
-            self.microphone_choice.setCurrentIndex(index)
+        self._show_devices(status)
 
     def open_for(self, item: ScheduleItem) -> None:
         """A new visit with `item`'s patient: clear the last one's pictures and words."""
-        self.title.setText(
+        self._open(
             self.tr("{patient} · {time} video visit").format(
                 patient=item.patient.display_name, time=local_hhmm(item.appointment.start)
-            )
+            ),
+            has_link=bool(item.appointment.video_link),
         )
-        self.title.setAccessibleName(self.title.text())
-        self.copy_link_button.setEnabled(bool(item.appointment.video_link))
+
+    def open_rehearsal(self) -> None:
+        """A rehearsal with a test patient (no appointment, no chart, no link to copy)."""
+        self._open(self.tr("Rehearsal with a test patient"), has_link=False)
+
+    def _open(self, title: str, *, has_link: bool) -> None:
+        self.title.setText(title)
+        self.title.setAccessibleName(title)
+        self.copy_link_button.setEnabled(has_link)
         self.stage.clear()
         self.stage.self_view.clear()
         self.show_status(CallStatus(state=VisitState.CONNECTING))
@@ -243,6 +253,21 @@ class VisitRoomWidget(QWidget):
             self.tr("Camera off") if status.camera_off else self.tr("Your camera")
         )
         self.stage.self_view.set_caption(self.tr("Muted") if status.muted else "")
+        self._show_devices(status)
+
+    def _show_devices(self, status: CallStatus) -> None:
+        in_use = {
+            DeviceKind.CAMERA: status.camera,
+            DeviceKind.MICROPHONE: status.microphone,
+            DeviceKind.SPEAKER: status.speaker,
+        }
+        for kind, combo in self._choices.items():
+            index = combo.findData(in_use[kind])
+            if index >= 0 and index != combo.currentIndex():
+                combo.setCurrentIndex(index)
+        notes = device_notes(status)
+        self.devices_note.setText(" ".join(notes))
+        self.devices_note.setVisible(bool(notes))
 
     def show_error(self, text: str) -> None:
         """The room could not open, or an action failed: say why, in place."""
@@ -300,7 +325,7 @@ class VisitRoomWidget(QWidget):
     def _on_camera_button_toggled(self, checked: bool) -> None:
         self.sig_camera_toggled.emit(checked)
 
-    def _on_microphone_choice_activated(self, index: int) -> None:
-        device_id = self.microphone_choice.itemData(index)
+    def _on_device_activated(self, combo: QComboBox) -> None:
+        device_id = combo.currentData()
         if isinstance(device_id, str):
             self.sig_device_chosen.emit(device_id)

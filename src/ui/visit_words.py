@@ -6,7 +6,15 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from outpost.core.errors import AuthExpiredError, CallError, CallErrorKind, OfflineError
-from outpost.core.visits import LinkQuality, MediaDevice, VisitEnd, VisitState
+from outpost.core.visits import (
+    CallStatus,
+    DeviceKind,
+    DeviceState,
+    LinkQuality,
+    MediaDevice,
+    VisitEnd,
+    VisitState,
+)
 from outpost.ui.messages import error_text
 
 
@@ -103,12 +111,87 @@ def waited_text(seconds: float) -> str:
 
 
 def device_text(device: MediaDevice) -> str:
+    """A device menu's entry: the system's name for hardware, words for the test sources."""
     words = {
         "test-pattern": QCoreApplication.translate("VisitWords", "Test camera (moving pattern)"),
         "test-voice": QCoreApplication.translate("VisitWords", "Test microphone (synthetic voice)"),
-        "test-tone": QCoreApplication.translate("VisitWords", "Test microphone (tone)"),
+        "test-speaker": QCoreApplication.translate("VisitWords", "Test speaker (plays nothing)"),
     }
-    return words.get(device.device_id, device.device_id)
+    if device.synthetic:
+        return words.get(device.device_id, device.device_id)
+    return device.name or device.device_id
+
+
+def device_notes(status: CallStatus) -> list[str]:
+    """A sentence for each device that is not simply working, saying what the patient or
+    the clinician will notice and what to do."""
+    words = {
+        (DeviceKind.CAMERA, DeviceState.DEFAULT_INSTEAD): QCoreApplication.translate(
+            "VisitWords", "Your chosen camera is not connected: the default camera is used."
+        ),
+        (DeviceKind.CAMERA, DeviceState.TEST_SOURCE): QCoreApplication.translate(
+            "VisitWords", "The patient sees a test picture instead of your camera."
+        ),
+        (DeviceKind.CAMERA, DeviceState.NONE): QCoreApplication.translate(
+            "VisitWords", "No camera found: the patient sees a black picture."
+        ),
+        (DeviceKind.CAMERA, DeviceState.BUSY): QCoreApplication.translate(
+            "VisitWords",
+            "The camera is in use by another program or blocked: close that program or"
+            " allow camera access, then pick it again.",
+        ),
+        (DeviceKind.CAMERA, DeviceState.NO_SIGNAL): QCoreApplication.translate(
+            "VisitWords", "The camera sends no picture at the moment."
+        ),
+        (DeviceKind.CAMERA, DeviceState.LOST): QCoreApplication.translate(
+            "VisitWords", "The camera stopped (unplugged?): pick another one."
+        ),
+        (DeviceKind.MICROPHONE, DeviceState.DEFAULT_INSTEAD): QCoreApplication.translate(
+            "VisitWords",
+            "Your chosen microphone is not connected: the default microphone is used.",
+        ),
+        (DeviceKind.MICROPHONE, DeviceState.TEST_SOURCE): QCoreApplication.translate(
+            "VisitWords", "The patient hears a test voice instead of your microphone."
+        ),
+        (DeviceKind.MICROPHONE, DeviceState.NONE): QCoreApplication.translate(
+            "VisitWords", "No microphone found: the patient cannot hear you."
+        ),
+        (DeviceKind.MICROPHONE, DeviceState.BUSY): QCoreApplication.translate(
+            "VisitWords",
+            "The microphone is in use by another program or blocked: close that program"
+            " or allow microphone access, then pick it again.",
+        ),
+        (DeviceKind.MICROPHONE, DeviceState.NO_SIGNAL): QCoreApplication.translate(
+            "VisitWords", "The microphone gives no sound at the moment."
+        ),
+        (DeviceKind.MICROPHONE, DeviceState.LOST): QCoreApplication.translate(
+            "VisitWords", "The microphone stopped (unplugged?): pick another one."
+        ),
+        (DeviceKind.SPEAKER, DeviceState.DEFAULT_INSTEAD): QCoreApplication.translate(
+            "VisitWords", "Your chosen speaker is not connected: the default speaker is used."
+        ),
+        (DeviceKind.SPEAKER, DeviceState.TEST_SOURCE): QCoreApplication.translate(
+            "VisitWords", "The patient's voice is not played (test speaker)."
+        ),
+        (DeviceKind.SPEAKER, DeviceState.NONE): QCoreApplication.translate(
+            "VisitWords", "No speaker found: you cannot hear the patient."
+        ),
+        (DeviceKind.SPEAKER, DeviceState.BUSY): QCoreApplication.translate(
+            "VisitWords", "The speaker cannot be opened: pick another one."
+        ),
+        (DeviceKind.SPEAKER, DeviceState.NO_SIGNAL): QCoreApplication.translate(
+            "VisitWords", "The speaker is not playing at the moment."
+        ),
+        (DeviceKind.SPEAKER, DeviceState.LOST): QCoreApplication.translate(
+            "VisitWords", "The speaker stopped (unplugged?): pick another one."
+        ),
+    }
+    states = (
+        (DeviceKind.CAMERA, status.camera_state),
+        (DeviceKind.MICROPHONE, status.microphone_state),
+        (DeviceKind.SPEAKER, status.speaker_state),
+    )
+    return [words[key] for key in states if key in words]
 
 
 def call_error_text(error: BaseException) -> str:

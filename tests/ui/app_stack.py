@@ -20,10 +20,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from outpost.app import access_screens
+from outpost.app import access_screens, remember_first_run
 from outpost.core.ports import ClinicStore, SessionPort, SyncPort, SyncReviewPort
 from outpost.core.session import AccessState
 from outpost.core.settings import Profile, Settings
+from outpost.core.tech_check import TechCheckPort
 from outpost.core.visits import CallPort
 from outpost.store.keychain import SystemKeychain
 from outpost.store.review import SyncReview
@@ -139,6 +140,8 @@ def build_app(
     autosave_ms: int = 200,
     today: Callable[[], date] = date.today,
     calls: CallPort | None = None,
+    tech_check: TechCheckPort | None = None,
+    offer_first_run: bool = False,
 ) -> AppStack:
     sync_port, review, session_port = session.call(lambda store: _services(store, profile))
     settings = Settings(profile=profile, server_url=server_url, idle_lock_minutes=idle_lock_minutes)
@@ -157,7 +160,10 @@ def build_app(
         access=access,
         access_page=page,
         calls=calls,
+        tech_check=tech_check,
+        offer_first_run=offer_first_run,
     )
+    remember_first_run(window, settings)
     window.resize(1200, 760)
     window.show()
     qtbot.waitExposed(window)

@@ -34,6 +34,7 @@ from outpost.core.errors import StoreFullError, StoreUnavailableError
 from outpost.core.ports import ClinicStore
 from outpost.core.runtime import Runtime
 from outpost.core.settings import Profile
+from outpost.core.tech_check import TechCheckPort
 from outpost.core.visits import CallPort
 from outpost.core.worker import StoreWorker
 from outpost.store.database import open_store
@@ -42,7 +43,11 @@ from outpost.ui.bridge import Bridge
 from outpost.ui.garbage import MainThreadGarbageCollector
 from outpost.ui.main_window import MainWindow
 from tests.ui.app_stack import AppStack, build_app
-from tests.ui.visit_helpers import call_ports, synthetic_patient  # noqa: F401 - fixtures
+from tests.ui.visit_helpers import (  # noqa: F401 - fixtures
+    call_ports,
+    synthetic_patient,
+    tech_check_ports,
+)
 
 R = TypeVar("R")
 
@@ -332,6 +337,8 @@ def make_app(
         idle_lock_minutes: int = 10,
         autosave_ms: int = 200,
         calls: Callable[[Session], CallPort] | None = None,
+        tech_check: Callable[[Session, str], TechCheckPort] | None = None,
+        offer_first_run: bool = False,
     ) -> AppStack:
         session = open_session()
         app = build_app(
@@ -342,6 +349,8 @@ def make_app(
             idle_lock_minutes=idle_lock_minutes,
             autosave_ms=autosave_ms,
             calls=None if calls is None else calls(session),
+            tech_check=None if tech_check is None else tech_check(session, server_url),
+            offer_first_run=offer_first_run,
         )
         made.append(app)
         return app

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from outpost.app import visit_calls
+from outpost.app import tech_checks, visit_calls
+from outpost.core.device_choice import SYNTHETIC
 from outpost.core.runtime import Runtime
 from outpost.core.settings import Profile, Settings
+from outpost.core.tech_check import TechCheckPort
 from outpost.core.visits import CallPort
 from outpost.media.call_record import CallRecord
 from outpost.media.call_service import CallService
@@ -83,19 +85,44 @@ def synthetic_patient() -> Iterator[SyntheticPatient]:
 
 @pytest.fixture
 def call_ports(profile: Profile, runtime: Runtime) -> Iterator[CallsFactory]:
-    """Builds the app's call service for a session; closed (hanging up) after the test."""
+    """Builds the app's call service for a session on the test sources (test pattern,
+    synthetic voice, a speaker that plays nothing); closed (hanging up) after the test."""
     made: list[CallService] = []
 
     def make(session: Session) -> CallPort:
-        service = visit_calls(
-            Settings(profile=profile), SystemKeychain(), session.worker, camera_size=SMALL
+        settings = Settings(
+            profile=profile, camera=SYNTHETIC, microphone=SYNTHETIC, speaker=SYNTHETIC
         )
+        service = visit_calls(settings, SystemKeychain(), session.worker, camera_size=SMALL)
         made.append(service)
         return service
 
     yield make
     for service in made:
         runtime.submit(service.close, timeout=15).result(20)
+
+
+TechCheckFactory = Callable[["Session", str], TechCheckPort]  # session, server URL
+
+
+@pytest.fixture
+def tech_check_ports(profile: Profile, runtime: Runtime) -> Iterator[TechCheckFactory]:
+    """Builds the app's tech check (as `outpost.app.tech_checks` does) on the test devices:
+    the test pattern, the synthetic voice, and the system's default speaker (a test's JACK
+    server, when it runs one). Devices are released after the test."""
+    made: list[TechCheckPort] = []
+
+    def make(session: Session, server_url: str) -> TechCheckPort:
+        settings = Settings(
+            profile=profile, server_url=server_url, camera=SYNTHETIC, microphone=SYNTHETIC
+        )
+        port = tech_checks(settings, SystemKeychain(), session.worker)
+        made.append(port)
+        return port
+
+    yield make
+    for port in made:
+        runtime.submit(port.close_devices, timeout=15).result(20)
 
 
 def on_runtime(runtime: Runtime, job: Callable[[], None]) -> None:
