@@ -18,7 +18,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from outpost.app import access_screens, visit_calls
+from outpost.app import access_screens, tech_checks, visit_calls
+from outpost.core.device_choice import SYNTHETIC
 from outpost.core.ports import ClinicStore, SessionPort, SyncPort, SyncReviewPort
 from outpost.core.runtime import Runtime
 from outpost.core.session import AccessState
@@ -118,7 +119,14 @@ class Scenes:
         self.runtime = Runtime()
         self.runtime.start()
         self.bridge = Bridge(self.worker, self.runtime)
-        settings = Settings(profile=profile, server_url=server.base_url, idle_lock_minutes=10)
+        settings = Settings(
+            profile=profile,
+            server_url=server.base_url,
+            idle_lock_minutes=10,
+            camera=SYNTHETIC,  # a screen without a camera or sound card: the test sources
+            microphone=SYNTHETIC,
+            speaker=SYNTHETIC,
+        )
         self.sync = SyncController(self.bridge, sync_port)
         self.calls = visit_calls(settings, keychain, self.worker)  # as the app has it
         self.access, page = access_screens(
@@ -134,6 +142,7 @@ class Scenes:
             access=self.access,
             access_page=page,
             calls=self.calls,
+            tech_check=tech_checks(settings, keychain, self.worker),
         )
         self.window.resize(*SIZE)
         self.failed: list[str] = []
@@ -178,11 +187,16 @@ class Scenes:
         self.failed.append(f"timed out with {len(self.steps)} steps to go")
         self.app.quit()
 
-    def grab(self, name: str, widget: QWidget | None = None) -> Callable[[], None]:
+    def grab(
+        self, name: str, widget: QWidget | Callable[[], QWidget] | None = None
+    ) -> Callable[[], None]:
+        """A step that saves a picture of `widget` (or one found when the step runs)."""
+
         def save() -> None:
             self.out.mkdir(parents=True, exist_ok=True)
             target = self.out / name
-            if (widget or self.window).grab().save(str(target)):
+            shown = widget() if callable(widget) else widget
+            if (shown or self.window).grab().save(str(target)):
                 self.written.append(str(target))
             else:
                 self.failed.append(str(target))

@@ -1,8 +1,9 @@
 """The video visit scenes `scripts/screenshots.py` photographs, on the real app with the real
 call service against the reference server, and a synthetic patient (`outpost patient-bot`,
 the test pattern and voice) joining through a visit's link: Today with someone waiting
-(today-waiting.png) and the visit room in a call with a note being written beside the video
-(visit-room.png).
+(today-waiting.png), the visit room in a call with a note being written beside the video
+(visit-room.png), then Help's tech check once its checks are done (tech-check.png) and
+the guided first run's welcome page (first-run.png).
 
 Each step waits for something a person would see, then acts; nothing sleeps.
 """
@@ -13,9 +14,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog
 from screenshot_scenes import USER, Scenes, Server
 
 from outpost.core.domain import ScheduleItem, VisitType
+from outpost.core.tech_check import CheckName
 from outpost.core.visits import VisitState
 from outpost.demo.children import PatientBot
 from outpost.ui.visit_pane import VisitPaneWidget
@@ -60,7 +63,12 @@ class VisitScenes(Scenes):
         step((lambda: w.editor._save_label.text().startswith("Saved "), self._settle))
         step((lambda: room.stage.pictures > self._pictures + 15, self.grab("visit-room.png")))
         step((lambda: True, lambda: QTest.mouseClick(room.hang_up_button, LEFT)))
-        step((lambda: not visits.room_shown, lambda: None))
+        step((lambda: not visits.room_shown, w.action_tech_check.trigger))
+        step((self._tech_check_done, self.grab("tech-check.png", self._tech_check)))
+        step((lambda: True, lambda: self._tech_check().reject()))
+        step((lambda: True, w.action_first_run.trigger))
+        step((lambda: self._tour().isVisible(), self.grab("first-run.png", self._tour)))
+        step((lambda: True, lambda: self._tour().skip()))
 
     def _sign_in(self) -> None:
         self.sign_in.user.setText(USER)
@@ -93,6 +101,26 @@ class VisitScenes(Scenes):
             box.setFocus()
             QTest.keyClicks(box, text)
         editor.flush()
+
+    def _tech_check(self) -> QDialog:
+        assert self.window.help is not None
+        dialog = self.window.help.tech_check
+        assert dialog is not None
+        return dialog
+
+    def _tech_check_done(self) -> bool:
+        assert self.window.help is not None
+        dialog = self.window.help.tech_check
+        if dialog is None:
+            return False
+        controller = dialog.check.controller
+        return not controller.busy and controller.verdict(CheckName.ECHO) is not None
+
+    def _tour(self) -> QDialog:
+        assert self.window.help is not None
+        tour = self.window.help.first_run
+        assert tour is not None
+        return tour
 
     def _settle(self) -> None:
         self._pictures = self.visits.room.stage.pictures

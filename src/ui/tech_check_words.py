@@ -59,8 +59,9 @@ def _number(figures: dict[str, float], key: str) -> str:
 def _rate(figures: dict[str, float], key: str) -> str:
     kbps = figures.get(key, 0.0)
     if kbps >= 1000:
+        mbps = kbps / 1000
         return QCoreApplication.translate("TechCheckWords", "{value} Mbit/s").format(
-            value=f"{kbps / 1000:.1f}"
+            value=f"{mbps:.1f}" if mbps < 100 else f"{mbps:.0f}"
         )
     return QCoreApplication.translate("TechCheckWords", "{value} kbit/s").format(
         value=f"{kbps:.0f}"
