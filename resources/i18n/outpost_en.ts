@@ -250,6 +250,105 @@ Starts: {start}</source>
     </message>
 </context>
 <context>
+    <name>ConflictWords</name>
+    <message>
+        <source>This note was signed elsewhere; signed notes cannot be changed — your text is kept as a conflict.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This draft was changed on another computer while you were offline; both versions are kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s copy of this note changed in a way Outpost cannot show; your text is kept as a conflict.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The appointment {state} on the server, so it cannot be {wanted}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is only proposed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is still pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is booked but not yet started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>was marked as arrived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>was completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>was cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>was marked as a no-show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>was marked as entered in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>was checked in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is on the waiting list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>proposed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set to pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>marked as arrived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>marked as a no-show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>marked as entered in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>checked in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>put on the waiting list</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>The disk is full. Free up some disk space on this computer.</source>

@@ -251,6 +251,105 @@ Empieza: {start}</translation>
     </message>
 </context>
 <context>
+    <name>ConflictWords</name>
+    <message>
+        <source>This note was signed elsewhere; signed notes cannot be changed — your text is kept as a conflict.</source>
+        <translation>Esta nota se firmó en otro lugar; las notas firmadas no se pueden cambiar: su texto se conserva como conflicto.</translation>
+    </message>
+    <message>
+        <source>This draft was changed on another computer while you were offline; both versions are kept.</source>
+        <translation>Este borrador se cambió en otro equipo mientras usted estaba sin conexión; se conservan las dos versiones.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s copy of this note changed in a way Outpost cannot show; your text is kept as a conflict.</source>
+        <translation>La copia de esta nota en el servidor cambió de una forma que Outpost no puede mostrar; su texto se conserva como conflicto.</translation>
+    </message>
+    <message>
+        <source>The appointment {state} on the server, so it cannot be {wanted}.</source>
+        <translation>En el servidor, la cita {state}, así que no se puede {wanted}.</translation>
+    </message>
+    <message>
+        <source>is only proposed</source>
+        <translation>solo está propuesta</translation>
+    </message>
+    <message>
+        <source>is still pending</source>
+        <translation>sigue pendiente</translation>
+    </message>
+    <message>
+        <source>is booked but not yet started</source>
+        <translation>está reservada pero aún no ha empezado</translation>
+    </message>
+    <message>
+        <source>was marked as arrived</source>
+        <translation>se marcó como llegada</translation>
+    </message>
+    <message>
+        <source>was completed</source>
+        <translation>se completó</translation>
+    </message>
+    <message>
+        <source>was cancelled</source>
+        <translation>se canceló</translation>
+    </message>
+    <message>
+        <source>was marked as a no-show</source>
+        <translation>se marcó como no presentada</translation>
+    </message>
+    <message>
+        <source>was marked as entered in error</source>
+        <translation>se marcó como introducida por error</translation>
+    </message>
+    <message>
+        <source>was checked in</source>
+        <translation>ya tiene registrada la llegada</translation>
+    </message>
+    <message>
+        <source>is on the waiting list</source>
+        <translation>está en lista de espera</translation>
+    </message>
+    <message>
+        <source>proposed</source>
+        <translation>proponer</translation>
+    </message>
+    <message>
+        <source>set to pending</source>
+        <translation>poner como pendiente</translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <translation>reservar</translation>
+    </message>
+    <message>
+        <source>marked as arrived</source>
+        <translation>marcar como llegada</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>completar</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelar</translation>
+    </message>
+    <message>
+        <source>marked as a no-show</source>
+        <translation>marcar como no presentada</translation>
+    </message>
+    <message>
+        <source>marked as entered in error</source>
+        <translation>marcar como introducida por error</translation>
+    </message>
+    <message>
+        <source>checked in</source>
+        <translation>registrar la llegada</translation>
+    </message>
+    <message>
+        <source>put on the waiting list</source>
+        <translation>poner en lista de espera</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>The disk is full. Free up some disk space on this computer.</source>

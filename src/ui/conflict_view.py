@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from outpost.core.conflicts import Conflict, Record, Resolution, allowed_resolutions, safe_default
 from outpost.core.domain import Appointment, NoteStatus, VisitNote
+from outpost.ui.conflict_words import conflict_reason_text
 from outpost.ui.note_list import local_time
 
 
@@ -113,8 +114,9 @@ class ConflictViewWidget(QWidget):
         """`visit` names the patient and visit the conflicting record belongs to."""
         self._conflict = conflict
         self.visit.setText(visit)
-        self.reason.setText(conflict.reason)
-        self.reason.setAccessibleName(conflict.reason)
+        reason = conflict_reason_text(conflict)
+        self.reason.setText(reason)
+        self.reason.setAccessibleName(reason)
         self.mine.setPlainText(self._describe(conflict.local))
         self.mine_meta.setText(self._mine_meta(conflict.local))
         if conflict.server is None:

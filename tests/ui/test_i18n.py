@@ -3,11 +3,13 @@ clinician reads (and the SOAP headings written into notes), and covers every UI 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,24 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from outpost.core.conflicts import Conflict, ConflictId, Record
+from outpost.core.domain import (
+    Appointment,
+    AppointmentStatus,
+    EntityType,
+    NoteId,
+    NoteStatus,
+    VisitNote,
+)
+from outpost.sync.rules import (
+    DRAFT_CHANGED_ELSEWHERE,
+    NOTE_SIGNED_ELSEWHERE,
+    NOTE_UNREADABLE,
+    appointment_reason,
+)
+from outpost.ui.conflict_words import NOTE_REASONS, conflict_reason_text
 from outpost.ui.translations import install_translators, language_code
-from tests.ui.conftest import Session, WindowFactory, seed
+from tests.ui.conftest import DAY, Session, WindowFactory, day_appointments, seed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,3 +112,30 @@ def test_every_ui_string_has_a_spanish_translation(tmp_path: Path) -> None:
         timeout=60,
     )
     assert rebuilt.read_bytes() == (ROOT / "resources" / "outpost_es.qm").read_bytes()
+
+
+def _conflict(local: Record, server: Record | None, reason: str) -> Conflict:
+    kind = EntityType.APPOINTMENT if isinstance(local, Appointment) else EntityType.NOTE
+    return Conflict(ConflictId("c-1"), kind, "x", None, local, server, reason, datetime.now(UTC))
+
+
+def test_conflict_reasons_read_in_spanish(spanish: None) -> None:
+    """The sync layer's English reasons are found by their text (the same as the UI's
+    copies), and an appointment's reason is said again from its two states."""
+    assert set(NOTE_REASONS) == {NOTE_SIGNED_ELSEWHERE, DRAFT_CHANGED_ELSEWHERE, NOTE_UNREADABLE}
+    appointment = day_appointments(DAY)[0]
+    now = datetime.now(UTC)
+    note = VisitNote(
+        NoteId("n-1"), appointment.id, appointment.patient_id, "texto", NoteStatus.DRAFT, now, now
+    )
+    drafted = _conflict(note, note, DRAFT_CHANGED_ELSEWHERE)
+    assert conflict_reason_text(drafted) == (
+        "Este borrador se cambió en otro equipo mientras usted estaba sin conexión; se"
+        " conservan las dos versiones."
+    )
+    wanted = dataclasses.replace(appointment, status=AppointmentStatus.CHECKED_IN)
+    cancelled = dataclasses.replace(appointment, status=AppointmentStatus.CANCELLED)
+    english = appointment_reason(AppointmentStatus.CANCELLED, AppointmentStatus.CHECKED_IN)
+    assert conflict_reason_text(_conflict(wanted, cancelled, english)) == (
+        "En el servidor, la cita se canceló, así que no se puede registrar la llegada."
+    )
