@@ -1744,7 +1744,7 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A test phrase played on {device}. Did you hear it?</source>
+        <source>A test sound played on {device}. Did you hear it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

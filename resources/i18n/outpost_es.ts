@@ -1745,8 +1745,8 @@ Empieza: {start}</translation>
         <translation>{device} todavía no oye nada. Diga unas palabras; si la barra no se mueve, revise el botón de silencio de sus auriculares.</translation>
     </message>
     <message>
-        <source>A test phrase played on {device}. Did you hear it?</source>
-        <translation>Se reprodujo una frase de prueba en {device}. ¿La oyó?</translation>
+        <source>A test sound played on {device}. Did you hear it?</source>
+        <translation>Se reprodujo un sonido de prueba en {device}. ¿Lo oyó?</translation>
     </message>
     <message>
         <source>Sound goes to the silent test output (settings); nothing plays.</source>

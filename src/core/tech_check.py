@@ -105,7 +105,7 @@ class TechCheckPort(Protocol):
         ...
 
     async def play_test_sound(self) -> CheckResult:
-        """Play a short spoken phrase on the chosen speaker (about 2 s)."""
+        """Play a short voice-like test sound on the chosen speaker (about 2 s)."""
         ...
 
     async def check_network(self) -> CheckResult:

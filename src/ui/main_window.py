@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
                 self._on_tech_check,
             )
             self.action_first_run = self._action(
-                help_menu, self.tr("&Guided tour…"), [], self.help.show_first_run
+                help_menu, self.tr("&Guided tour…"), [], self._on_guided_tour
             )
 
     def _name_menu_overflow(self) -> None:
@@ -410,12 +410,19 @@ class MainWindow(QMainWindow):
         self._sync_label.setText(" · ".join(parts))
 
     def _on_tech_check(self) -> None:
-        if self.help is None:
-            return
+        if self.help is not None and self._no_visit_open():
+            self.help.show_tech_check()
+
+    def _on_guided_tour(self) -> None:
+        if self.help is not None and self._no_visit_open():
+            self.help.show_first_run()
+
+    def _no_visit_open(self) -> bool:
+        """The checks open the camera and microphone a visit is using: not during one."""
         if self.visits is not None and self.visits.visit.busy:
             self.show_error(self.tr("Finish the visit first, then run the tech check."))
-            return
-        self.help.show_tech_check()
+            return False
+        return True
 
     def _on_rehearse_requested(self) -> None:
         if self.visits is not None:

@@ -122,7 +122,7 @@ def finding_text(result: CheckResult) -> str:
             " mute switch on your headset.",
         ),
         Finding.SPEAKER_PLAYED: QCoreApplication.translate(
-            "TechCheckWords", "A test phrase played on {device}. Did you hear it?"
+            "TechCheckWords", "A test sound played on {device}. Did you hear it?"
         ),
         Finding.SPEAKER_TEST_OUTPUT: QCoreApplication.translate(
             "TechCheckWords", "Sound goes to the silent test output (settings); nothing plays."

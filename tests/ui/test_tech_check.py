@@ -228,6 +228,13 @@ def test_a_rehearsal_call_from_the_visit_menu(
     )
     qtbot.waitUntil(lambda: visits.room.stage.pictures >= 10, timeout=20_000)
     qtbot.waitUntil(lambda: visits.visit.status.state is VisitState.IN_CALL, timeout=20_000)
+    # The tech check would take the camera and microphone the visit is using: not now.
+    app.window.action_tech_check.trigger()
+    assert app.window.statusBar().currentMessage() == (
+        "Finish the visit first, then run the tech check."
+    )
+    assert app.window.help is not None
+    assert app.window.help.tech_check is None
     QTest.keyClick(
         app.window,
         Qt.Key.Key_H,
