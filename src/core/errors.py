@@ -49,6 +49,22 @@ class OtherClinicianError(OutpostError):
     """Signing in to unlock a session came back as someone else; nothing was kept."""
 
 
+class OfflineUnlockErrorKind(enum.Enum):
+    UNAVAILABLE = "unavailable"  # no password check kept on this computer for this clinician
+    WRONG_PASSWORD = "wrong-password"  # noqa: S105 - a kind, not a secret
+    LOCKED_OUT = "locked-out"  # too many wrong passwords: the check was dropped
+
+
+class OfflineUnlockError(OutpostError):
+    """Unlocking without the server did not work; `kind` says how. `attempts_left` counts
+    the wrong passwords still allowed before only an online sign-in unlocks."""
+
+    def __init__(self, kind: OfflineUnlockErrorKind, message: str, attempts_left: int = 0) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.attempts_left = attempts_left
+
+
 class DeviceBusyError(OutpostError):
     """A camera, microphone or speaker is in use by another program or vanished."""
 

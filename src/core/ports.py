@@ -129,6 +129,18 @@ class SessionPort(Protocol):
         `same_person_as`, someone else's sign-in is refused and nothing is kept."""
         ...
 
+    def offline_unlock_available(self, same_person_as: Identity | None) -> bool:
+        """Whether this computer can check the password of `same_person_as` (any clinician
+        when None) without the server: a password sign-in was kept. Keychain only."""
+        ...
+
+    def unlock_offline(self, user: str, password: str, *, same_person_as: Identity) -> Identity:
+        """Unlock without the server by checking the password kept at the last password
+        sign-in; `OfflineUnlockError` when there is none or the password is wrong (five
+        wrong in a row drop it), `OtherClinicianError` for another user name. Tokens in the
+        keychain stay as they are."""
+        ...
+
     def start_browser_sign_in(self, server_url: str) -> BrowserSignIn:
         """Listen on a loopback port and build the authorization address to open."""
         ...

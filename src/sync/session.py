@@ -5,6 +5,8 @@ server offers; the browser flow is split so that only the wait for the browser r
 runtime thread (an asyncio loopback listener) while discovery and the token exchange block
 briefly on the store worker. Tokens go to the keychain (`TokenStore`) and nowhere else;
 callers only ever see `Identity` values. Signing out never touches unsent work.
+A password sign-in also keeps a password verifier (`OfflineUnlock`) so that the lock
+screen can be unlocked while the server cannot be reached; signing out drops it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from outpost.sync.auth import (
 )
 from outpost.sync.client import Timeouts
 from outpost.sync.loopback import AsyncLoopbackRedirect
+from outpost.sync.offline_unlock import OfflineUnlock
 from outpost.sync.service import http_session
 from outpost.sync.tokens import SessionTokens, TokenStore, revoke
 
@@ -61,8 +64,10 @@ class SessionService:
         http: Callable[[], requests.Session] = http_session,
         timeouts: Timeouts | None = None,
         browser_timeout_s: float = BROWSER_TIMEOUT_S,
+        offline: OfflineUnlock | None = None,
     ) -> None:
         self._tokens = tokens
+        self._offline = offline or OfflineUnlock(tokens.keychain, tokens.profile_id)
         self._http = http
         self._timeouts = timeouts
         self._browser_timeout_s = browser_timeout_s
@@ -97,7 +102,18 @@ class SessionService:
             )
         with self._http() as session:
             tokens = password_login(session, server, user, password, timeouts=self._timeouts)
-            return self._keep(session, tokens, same_person_as)
+            who = self._keep(session, tokens, same_person_as)
+        self._offline.remember(who, password)
+        return who
+
+    # -- offline unlock ----------------------------------------------------------------
+
+    def offline_unlock_available(self, same_person_as: Identity | None) -> bool:
+        return self._offline.available(same_person_as)
+
+    def unlock_offline(self, user: str, password: str, *, same_person_as: Identity) -> Identity:
+        # The tokens stay as they are: sync uses and refreshes them when the network is back.
+        return self._offline.verify(user, password, same_person_as)
 
     # -- browser -----------------------------------------------------------------------
 
@@ -143,7 +159,9 @@ class SessionService:
                 verifier=found.verifier,
                 timeouts=self._timeouts,
             )
-            return self._keep(session, tokens, same_person_as)
+            who = self._keep(session, tokens, same_person_as)
+        self._offline.forget_unless(who)  # a password check kept for someone else goes
+        return who
 
     def cancel_browser_sign_in(self, attempt: BrowserSignIn) -> None:
         with self._lock:
@@ -161,6 +179,7 @@ class SessionService:
             with self._http() as session:
                 revoke(session, tokens)  # best effort: the keychain entry goes regardless
         had = self._tokens.clear()
+        self._offline.forget()
         logger.info("signed out (was signed in: %s)", had)
         return had
 

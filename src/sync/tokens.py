@@ -101,6 +101,8 @@ class TokenStore:
     def __init__(self, keychain: SecretStore, profile_id: str) -> None:
         self._keychain = keychain
         self._name = session_key_name(profile_id)
+        self.keychain = keychain  # other per-profile entries (offline unlock) live beside it
+        self.profile_id = profile_id
 
     def load(self) -> SessionTokens | None:
         text = self._keychain.get(self._name)
