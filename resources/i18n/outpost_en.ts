@@ -1127,6 +1127,29 @@ Starts: {start}</source>
     </message>
 </context>
 <context>
+    <name>SignInOffline</name>
+    <message>
+        <source>The server cannot be reached. Unlock with your password on this computer; sync resumes when the connection is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server cannot be reached, and this computer cannot check your password without it (for example after signing in through the browser). Unlocking needs the server: try again when the connection is back. Your notes are safe: the draft is saved on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords. Unlocking now needs the server: try again when the connection is back. Your notes are safe: the draft is saved on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password was not accepted. One more wrong password and unlocking will need the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password was not accepted. Check it and try again ({count} tries left before unlocking needs the server).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SignInWidget</name>
     <message>
         <source>Server: {url}</source>
@@ -1189,6 +1212,10 @@ Starts: {start}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Unlock on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This server offers no way of signing in that Outpost knows.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1198,6 +1225,10 @@ Starts: {start}</source>
     </message>
     <message>
         <source>Type your user name and password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking your password on this computer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -1128,6 +1128,29 @@ Empieza: {start}</translation>
     </message>
 </context>
 <context>
+    <name>SignInOffline</name>
+    <message>
+        <source>The server cannot be reached. Unlock with your password on this computer; sync resumes when the connection is back.</source>
+        <translation>No se puede contactar con el servidor. Desbloquee con su contraseña en este ordenador; la sincronización se reanudará cuando vuelva la conexión.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached, and this computer cannot check your password without it (for example after signing in through the browser). Unlocking needs the server: try again when the connection is back. Your notes are safe: the draft is saved on this computer.</source>
+        <translation>No se puede contactar con el servidor, y este ordenador no puede comprobar su contraseña sin él (por ejemplo, si inició sesión con el navegador). Para desbloquear hace falta el servidor: vuelva a intentarlo cuando vuelva la conexión. Sus notas están a salvo: el borrador está guardado en este ordenador.</translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords. Unlocking now needs the server: try again when the connection is back. Your notes are safe: the draft is saved on this computer.</source>
+        <translation>Demasiadas contraseñas incorrectas. Ahora para desbloquear hace falta el servidor: vuelva a intentarlo cuando vuelva la conexión. Sus notas están a salvo: el borrador está guardado en este ordenador.</translation>
+    </message>
+    <message>
+        <source>The password was not accepted. One more wrong password and unlocking will need the server.</source>
+        <translation>No se aceptó la contraseña. Con una contraseña incorrecta más, para desbloquear hará falta el servidor.</translation>
+    </message>
+    <message>
+        <source>The password was not accepted. Check it and try again ({count} tries left before unlocking needs the server).</source>
+        <translation>No se aceptó la contraseña. Compruébela y vuelva a intentarlo (quedan {count} intentos antes de que para desbloquear haga falta el servidor).</translation>
+    </message>
+</context>
+<context>
     <name>SignInWidget</name>
     <message>
         <source>Server: {url}</source>
@@ -1190,6 +1213,10 @@ Empieza: {start}</translation>
         <translation>Comprobando cómo se inicia sesión en este servidor…</translation>
     </message>
     <message>
+        <source>Unlock on this computer</source>
+        <translation>Desbloquear en este ordenador</translation>
+    </message>
+    <message>
         <source>This server offers no way of signing in that Outpost knows.</source>
         <translation>Este servidor no ofrece ninguna forma de iniciar sesión que Outpost conozca.</translation>
     </message>
@@ -1200,6 +1227,10 @@ Empieza: {start}</translation>
     <message>
         <source>Type your user name and password.</source>
         <translation>Escriba su usuario y contraseña.</translation>
+    </message>
+    <message>
+        <source>Checking your password on this computer…</source>
+        <translation>Comprobando su contraseña en este ordenador…</translation>
     </message>
     <message>
         <source>Signing in…</source>

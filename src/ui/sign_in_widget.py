@@ -1,5 +1,7 @@
 """The sign-in form: the system browser first; the password form only where the server
-offers the password grant. Shown on the sign-in and lock screens."""
+offers the password grant. Shown on the sign-in and lock screens. On the lock screen with
+the server out of reach, the password form checks the password kept on this computer
+(offline unlock) where a password sign-in left one, else it says the server is needed."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from outpost.core.session import Identity, SignInOptions
 from outpost.ui.sign_in_controller import SignInController
+from outpost.ui.sign_in_offline import offline_note, server_needed
 
 _ERROR_STYLE = "color: #b3261e;"
 
@@ -86,6 +89,10 @@ class SignInWidget(QWidget):
         waiting_column.addWidget(waiting_text)
         waiting_column.addLayout(row)
 
+        self.offline_note = QLabel()
+        self.offline_note.setObjectName("offlineUnlockNote")
+        self.offline_note.setWordWrap(True)
+
         self.message = QLabel()
         self.message.setObjectName("signInMessage")
         self.message.setWordWrap(True)
@@ -95,6 +102,7 @@ class SignInWidget(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self._server)
+        column.addWidget(self.offline_note)
         column.addWidget(self.browser_button)
         column.addWidget(self.password_box)
         column.addWidget(self.waiting)
@@ -105,6 +113,7 @@ class SignInWidget(QWidget):
         controller.sig_signed_in.connect(self._on_controller_signed_in)
         controller.sig_failed.connect(self._on_controller_failed)
         controller.sig_busy_changed.connect(self._on_controller_busy_changed)
+        controller.sig_offline_unlock.connect(self._on_controller_offline_unlock)
         self._show_choices(None)
 
     def _button(self, text: str, name: str) -> QPushButton:
@@ -129,7 +138,7 @@ class SignInWidget(QWidget):
         self._show_message("")
         self._show_choices(None)
         self._show_message(self.tr("Checking how this server signs you in…"))
-        self._controller.load_options()
+        self._controller.load_options(self._same)
 
     def focus_first(self) -> None:
         target = self.browser_button if self.browser_button.isVisible() else self.user
@@ -142,8 +151,21 @@ class SignInWidget(QWidget):
     def _show_choices(self, options: SignInOptions | None) -> None:
         self.browser_button.setVisible(bool(options and options.browser))
         self.password_box.setVisible(bool(options and options.password))
+        self.password_box.setTitle(self.tr("Or sign in here"))
         self.waiting.setVisible(False)
         self.retry_button.setVisible(False)
+        self.offline_note.setVisible(False)
+
+    def _show_offline_unlock(self) -> None:
+        """The password form alone, checked on this computer; "Try again" asks the server."""
+        self._show_choices(None)
+        self.password_box.setTitle(self.tr("Unlock on this computer"))
+        self.password_box.setVisible(True)
+        self.retry_button.setVisible(True)
+        note = offline_note()
+        self.offline_note.setText(note)
+        self.offline_note.setAccessibleName(note)
+        self.offline_note.setVisible(True)
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
@@ -170,8 +192,23 @@ class SignInWidget(QWidget):
         if not user or not password:
             self._show_message(self.tr("Type your user name and password."), error=True)
             return
+        if self._controller.offline and self._same is not None:
+            self._show_message(self.tr("Checking your password on this computer…"))
+            self._controller.unlock_offline(user, password, self._same)
+            return
         self._show_message(self.tr("Signing in…"))
         self._controller.with_password(user, password, self._same)
+
+    def _on_controller_offline_unlock(self, available: bool) -> None:
+        self.password.clear()
+        if available:
+            self._show_offline_unlock()
+            self._show_message("")
+            self.focus_first()
+            return
+        self._show_choices(None)
+        self.retry_button.setVisible(True)
+        self._show_message(server_needed(), error=True)
 
     def _on_controller_browser_waiting(self, url: str) -> None:
         self.address.setText(url)
@@ -197,6 +234,11 @@ class SignInWidget(QWidget):
 
     def _on_controller_failed(self, words: str) -> None:
         self.password.clear()
+        if self._controller.offline:
+            self._show_offline_unlock()
+            self._show_message(words, error=True)
+            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         options = self._controller.options
         self._show_choices(options)
         self.retry_button.setVisible(options is None)
