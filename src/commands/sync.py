@@ -25,6 +25,7 @@ from outpost.store.store import Store
 from outpost.sync.auth import ServerInfo, browser_login, discover, password_login
 from outpost.sync.client import TransientSyncError
 from outpost.sync.engine import EngineOptions, SyncReport
+from outpost.sync.offline_unlock import OfflineUnlock
 from outpost.sync.service import SyncService, http_session
 from outpost.sync.tokens import (
     NOT_SIGNED_IN,
@@ -132,6 +133,7 @@ def logout(settings: Settings) -> int:
         with _http() as session:
             revoke(session, tokens)  # best effort: the keychain entry goes regardless
     had = tokens_store.clear()
+    OfflineUnlock(tokens_store.keychain, tokens_store.profile_id).forget()  # online only now
     print("Signed out." if had else "Outpost was not signed in.")
     if waiting:
         print(

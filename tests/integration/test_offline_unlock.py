@@ -10,6 +10,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,8 @@ from outpost.sync.offline_unlock import (
     verifier_key_name,
 )
 from outpost.sync.session import SessionService
-from outpost.sync.tokens import TokenStore
+from outpost.sync.tokens import TokenStore, read_profile_id
+from tests.integration.cli_helpers import run_outpost
 
 SERVER = "http://127.0.0.1:9/fhir"  # never contacted
 ANA = Identity(SERVER, "ana", "pr-ana")
@@ -120,6 +122,16 @@ def test_sign_out_drops_the_verifier(unlock: OfflineUnlock, profile_id: str) -> 
     assert not service.offline_unlock_available(ANA)
     with pytest.raises(OfflineUnlockError):
         service.unlock_offline("ana", PASSWORD, same_person_as=ANA)
+
+
+def test_outpost_logout_drops_the_verifier_too(tmp_path: Path) -> None:
+    home = tmp_path / "profile"
+    assert run_outpost(home, "status").returncode == 0  # creates the profile and its id
+    unlock = OfflineUnlock(SystemKeychain(), read_profile_id(home))
+    unlock.remember(ANA, PASSWORD)
+    out = run_outpost(home, "logout")
+    assert out.returncode == 0, out.stderr
+    assert not unlock.available(ANA)
 
 
 def test_nothing_secret_in_logs_or_repr(
