@@ -6,6 +6,7 @@ and the screen says so (and that the draft is safe)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,8 +59,9 @@ def type_password(app: AppStack, password: str) -> None:
 
 
 def test_offline_unlock_with_the_password_brings_back_the_work_and_the_draft(
-    qtbot: QtBot, server: RunningServer, make_app: AppFactory
+    qtbot: QtBot, server: RunningServer, make_app: AppFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="outpost")
     app = make_app(server.base_url, autosave_ms=10_000)
     patient = open_with_draft(qtbot, app, server)
     window, form = app.window, app.sign_in
@@ -92,6 +94,9 @@ def test_offline_unlock_with_the_password_brings_back_the_work_and_the_draft(
     assert window.editor.text_boxes.text() == DRAFT
     assert QApplication.focusWidget() is window.editor.text_boxes.boxes["subjective"]
     assert app.stored_tokens() == tokens  # sync carries on with them when the link is back
+    assert "offline unlock for practitioner" in caplog.text  # ids and outcomes only
+    for secret in (server.users[USER], "not the password"):
+        assert secret not in caplog.text
 
 
 def test_five_wrong_passwords_need_the_server_again(
