@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from outpost.app import visit_calls
+from outpost.core.device_choice import SYNTHETIC
 from outpost.core.errors import OutpostError
 from outpost.core.ports import ClinicStore
 from outpost.core.runtime import Runtime
@@ -97,7 +98,12 @@ def run_headless(settings: Settings, *, duration_s: float = 10.0, say: Say = pri
         when = appointment.start.astimezone().strftime("%a %H:%M")
         bot.start(appointment.video_link)
         say(f"Test patient {item.patient.display_name} joins the {when} video visit.")
-        calls = visit_calls(dataclasses.replace(settings, profile=profile), keychain, worker)
+        # Nobody watches a headless demo: the test sources, never the laptop's camera or
+        # its loudspeaker.
+        quiet = dataclasses.replace(
+            settings, profile=profile, camera=SYNTHETIC, microphone=SYNTHETIC, speaker=SYNTHETIC
+        )
+        calls = visit_calls(quiet, keychain, worker)
         port = calls
         steps.run(lambda: port.join(appointment.id))
         waited = steps.until(
