@@ -7,6 +7,7 @@ when the service closes."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -47,12 +48,17 @@ def service_for(server: RunningServer) -> tuple[CallService, str]:
     return CallService(FixedCredentials(server.base_url, token), camera_size=SMALL), token
 
 
-def test_a_rehearsal_from_the_waiting_room_to_hang_up(server: RunningServer) -> None:
+def test_a_rehearsal_from_the_waiting_room_to_hang_up(
+    server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="outpost")
     service, token = service_for(server)
+    rooms: list[str] = []
 
     async def scenario() -> None:
         try:
             room = await service.rehearse()
+            rooms.append(room)
             assert is_rehearsal(room)
             await service.join(room)
             await until(lambda: service.status().state is VisitState.PATIENT_WAITING, 10, "p")
@@ -75,6 +81,9 @@ def test_a_rehearsal_from_the_waiting_room_to_hang_up(server: RunningServer) -> 
             await service.close()
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert f"rehearsal {rooms[0]}: the patient left" in caplog.text  # ids and states
+    assert "/join/" not in caplog.text  # never the patient's link (its token)
+    assert token not in caplog.text
 
 
 def test_the_synthetic_patient_leaves_when_the_clinician_does_or_the_app_closes(
