@@ -2,19 +2,23 @@
 `outpost server`: a synthetic patient waits in a new rehearsal room, the clinician joins
 and admits as for an appointment, the patient's pictures arrive, and the synthetic
 patient is gone once the visit ends: after a hang-up, after leaving before admitting, and
-when the service closes."""
+when the service closes. A browser (Chromium, as the clinician's phone would) joins a
+rehearsal room with its link."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import requests
 
 from outpost.core.errors import OfflineError
 from outpost.core.visits import VisitEnd, VisitState, is_rehearsal
 from outpost.media.call_service import CallService
+from tests.browser import chromium
 from tests.integration.call_helpers import until
 from tests.integration.test_call_service import FixedCredentials
 from tests.server_process import RunningServer, running_server
@@ -22,6 +26,7 @@ from tests.signaling_client import clinician
 
 USER = "dr.rivera"
 SMALL = (320, 240)
+STATE = "document.body.dataset.state"
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +126,47 @@ def test_rehearsing_with_the_server_down_is_offline(server: RunningServer) -> No
             await service.close()
 
     asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+def test_a_browser_joins_a_rehearsal_room_with_its_link(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    """The clinician's own phone as the patient: the join page with the room's link."""
+    service, token = service_for(server)
+    made = requests.post(
+        f"{server.origin}/signal/rehearsals",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert made.status_code == 201
+    room, link = made.json()["room"], made.json()["link"]
+
+    with chromium(tmp_path) as browser:
+
+        async def scenario() -> None:
+            try:
+                async with browser.page(link) as page:
+                    await page.wait_for(f"{STATE} === 'preview'")
+                    await page.click("#join")
+                    await page.wait_for(f"{STATE} === 'waiting'")
+                    await service.join(room)
+                    await until(
+                        lambda: service.status().state is VisitState.PATIENT_WAITING, 10, "p"
+                    )
+                    await service.admit()
+                    await until(
+                        lambda: service.status().video_frames_received > 30, 20, "browser video"
+                    )
+                    await page.wait_for(f"{STATE} === 'in-call'")
+                    await page.wait_for("window.outpostStats.framesDecoded > 30")
+                    session = service.session
+                    assert session is not None
+                    await until(lambda: session.meter.acknowledged, 10, "the page's reports")
+                    summary = await service.hang_up()
+                    assert summary is not None
+                    assert summary.media_flowed_both_ways
+                    await page.wait_for(f"{STATE} === 'ended'")
+            finally:
+                await service.close()
+
+        asyncio.run(asyncio.wait_for(scenario(), 90))
