@@ -131,8 +131,8 @@ class ShapeCache:
             checks: list[Check] = []
             _plan_object(model, {k: v for k, v in resource.items() if k != "resourceType"}, checks)
             plan: Plan | None = tuple(zip(checks, shape_of(resource)[1], strict=True))
-        except _UnplannableError:
-            plan = None
+        except Exception:  # noqa: BLE001 - not planned (_UnplannableError, or a surprise)
+            plan = None  # is never worse than before: the full models decide
         with self._lock:
             self._plans[key] = plan
             while len(self._plans) > self._limit:
