@@ -52,6 +52,7 @@ class SchedulePanelWidget(QWidget):
         self._bridge = bridge
         self._today = today
         self._day = today()
+        self._shown_day: date | None = None  # the day whose schedule is on screen
         self._loads = 0
         self._job: Job | None = None
         self._selected: ScheduleItem | None = None
@@ -203,8 +204,11 @@ class SchedulePanelWidget(QWidget):
             text = self.tr("Today, {date}").format(date=text)
         self._date_label.setText(text)
         self._date_label.setAccessibleName(text)
-        self._pages.setCurrentIndex(self.PAGE_LOADING)
-        self._count_label.setText("")
+        if self._day != self._shown_day or self._pages.currentIndex() != self.PAGE_TABLE:
+            # A refresh of the day on screen (after a sync) keeps the table where it is:
+            # no flicker, and the keyboard focus stays in it.
+            self._pages.setCurrentIndex(self.PAGE_LOADING)
+            self._count_label.setText("")
         start, end = local_day_bounds(self._day)
         self._job = (
             self._bridge.store_op(lambda store: store.schedule(start, end))
@@ -231,6 +235,7 @@ class SchedulePanelWidget(QWidget):
         self.model.set_items(items)  # clears the selection
         row = None if keep is None else self.model.row_of(keep)
         self._pages.setCurrentIndex(self.PAGE_TABLE if items else self.PAGE_EMPTY)
+        self._shown_day = self._day
         self._count_label.setText(self._count_text(len(items)))
         if row is not None:
             self.select_row(row)
@@ -248,6 +253,7 @@ class SchedulePanelWidget(QWidget):
             )
         )
         self._pages.setCurrentIndex(self.PAGE_ERROR)
+        self._shown_day = None
         self._announce(None)
 
     def _on_table_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:

@@ -72,6 +72,26 @@ def test_the_schedule_shows_loading_until_the_store_answers(
     qtbot.waitUntil(lambda: window.schedule.page == SchedulePanelWidget.PAGE_EMPTY)
 
 
+def test_a_refresh_after_a_sync_keeps_the_table_and_the_focus(
+    qtbot: QtBot, session: Session, make_window: WindowFactory
+) -> None:
+    import threading
+
+    seed(session)
+    window = make_window(session)
+    wait_table(qtbot, window, 4)
+    window.schedule.table.setFocus()
+    release = threading.Event()
+    session.worker.submit(lambda _store: release.wait(5), timeout=10)  # a busy store
+    window.schedule.reload()  # as after a sync: the same day again
+    assert window.schedule.page == SchedulePanelWidget.PAGE_TABLE
+    assert window.schedule.table.hasFocus()
+    window.schedule.next_day()  # another day: its schedule is not on screen yet
+    assert window.schedule.page == SchedulePanelWidget.PAGE_LOADING
+    release.set()
+    qtbot.waitUntil(lambda: window.schedule.page == SchedulePanelWidget.PAGE_EMPTY)
+
+
 def test_a_schedule_that_cannot_be_read_says_what_to_do_and_retries(
     qtbot: QtBot, session: Session, faults: StoreFaults, make_window: WindowFactory
 ) -> None:
