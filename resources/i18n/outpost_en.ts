@@ -2326,6 +2326,10 @@ Starts: {start}</source>
         <source>Video visits are not set up correctly on this computer. Call your IT team.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The server has too many rehearsal rooms open right now. Try again in a few minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>WaitingBannerWidget</name>

@@ -2327,6 +2327,10 @@ Empieza: {start}</translation>
         <source>Video visits are not set up correctly on this computer. Call your IT team.</source>
         <translation>Las videoconsultas no están bien configuradas en este ordenador. Llame a su equipo de informática.</translation>
     </message>
+    <message>
+        <source>The server has too many rehearsal rooms open right now. Try again in a few minutes.</source>
+        <translation>El servidor tiene demasiadas salas de ensayo abiertas en este momento. Inténtelo de nuevo en unos minutos.</translation>
+    </message>
 </context>
 <context>
     <name>WaitingBannerWidget</name>

@@ -221,6 +221,11 @@ def call_error_text(error: BaseException) -> str:
                 "VisitWords",
                 "Video visits are not set up correctly on this computer. Call your IT team.",
             ),
+            CallErrorKind.BUSY: QCoreApplication.translate(
+                "VisitWords",
+                "The server has too many rehearsal rooms open right now. Try again in a few"
+                " minutes.",
+            ),
         }
         if error.kind in words:
             return words[error.kind]
