@@ -20,6 +20,7 @@ from outpost.core.domain import NoteId, NoteStatus, VisitNote
 from outpost.ui.bridge import Bridge
 from outpost.ui.messages import error_text
 from outpost.ui.soap_editor import SoapEditorWidget
+from outpost.ui.theme import error_style
 
 AMEND_DIALOG = "amendDialog"
 
@@ -55,7 +56,7 @@ class AmendDialog(QDialog):
         self.text_editor.set_text(original_text, read_only=False)
         self._problem = QLabel()
         self._problem.setObjectName("amendProblem")
-        self._problem.setStyleSheet("color: #b3261e;")
+        self._problem.setStyleSheet(error_style(self.palette()))
         self._problem.setWordWrap(True)
 
         buttons = QDialogButtonBox()

@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from outpost.core.domain import NoteStatus, VisitNote
 from outpost.ui.note_list import local_time
-
-_ERROR_STYLE = "color: #b3261e;"
+from outpost.ui.theme import error_style
 
 
 class NoteActionsWidget(QWidget):
@@ -39,7 +38,7 @@ class NoteActionsWidget(QWidget):
 
     def set_indicator(self, text: str, *, error: bool = False) -> None:
         self.save_label.setText(text)
-        self.save_label.setStyleSheet(_ERROR_STYLE if error else "")
+        self.save_label.setStyleSheet(error_style(self.save_label.palette()) if error else "")
         self.save_label.setAccessibleDescription(text)
 
     def show_note_kind(self, *, editable: bool, signed: bool) -> None:

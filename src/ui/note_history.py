@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from outpost.core.domain import AppointmentId, NoteEntry, NoteStatus, VisitNote
 from outpost.core.ports import ClinicStore, SyncReviewPort
 from outpost.core.review import NoteSync, NoteSyncState
 from outpost.ui.note_list import fit_rows, local_time
-
-_WARNING = QColor("#b3261e")
+from outpost.ui.theme import error_color
 
 Loaded = tuple[list[NoteEntry], dict[str, NoteSync]]
 
@@ -51,7 +49,7 @@ class NoteHistoryWidget(QListWidget):
             state = sync.get(note.id, NoteSync(NoteSyncState.SENT))
             item = QListWidgetItem(self.line(note, number, state))
             if state.state in (NoteSyncState.ATTENTION, NoteSyncState.CONFLICT):
-                item.setForeground(_WARNING)
+                item.setForeground(error_color(self.palette()))
             if state.message:
                 item.setToolTip(state.message)
             self.addItem(item)

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 from outpost.core.session import Identity, SignInOptions
 from outpost.ui.sign_in_controller import SignInController
 from outpost.ui.sign_in_offline import offline_note, server_needed
-
-_ERROR_STYLE = "color: #b3261e;"
+from outpost.ui.theme import error_style
 
 
 class SignInWidget(QWidget):
@@ -169,7 +168,7 @@ class SignInWidget(QWidget):
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(_ERROR_STYLE if error else "")
+        self.message.setStyleSheet(error_style(self.message.palette()) if error else "")
         self.message.setAccessibleDescription(text)
 
     def _on_controller_options_loaded(self, options: SignInOptions) -> None:

@@ -43,9 +43,9 @@ from outpost.ui.sync_words import (
     connection_words,
     resolution_words,
 )
+from outpost.ui.theme import error_style
 
 _ITEM_ROLE = Qt.ItemDataRole.UserRole
-_ERROR_STYLE = "color: #b3261e;"
 
 
 @dataclass(frozen=True)
@@ -290,7 +290,7 @@ class SyncPanelWidget(QWidget):
 
     def _show_result(self, text: str, *, error: bool = False) -> None:
         self.result.setText(text)
-        self.result.setStyleSheet(_ERROR_STYLE if error else "")
+        self.result.setStyleSheet(error_style(self.result.palette()) if error else "")
         self.result.setAccessibleDescription(text)
 
     # --- slots -----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from outpost.core.tech_check import SILENCE_DB, CheckName, Verdict
 from outpost.ui.tech_check_controller import TechCheckController
 from outpost.ui.tech_check_words import check_title, finding_text, running_text, verdict_text
+from outpost.ui.theme import StatusColors, status_colors
 from outpost.ui.video_widget import VideoFeed, VideoWidget
 
 LEVEL_MS = 50
@@ -32,11 +33,14 @@ ORDER = (
     CheckName.TURN,
     CheckName.ECHO,
 )
-_STYLE = (
-    ' QLabel[verdict="passed"] { color: #1e7a3a; font-weight: bold; }'
-    ' QLabel[verdict="warning"] { color: #a15c00; font-weight: bold; }'
-    ' QLabel[verdict="failed"] { color: #b3261e; font-weight: bold; }'
-)
+
+
+def _style(colors: StatusColors) -> str:
+    return (
+        f' QLabel[verdict="passed"] {{ color: {colors.ok}; font-weight: bold; }}'
+        f' QLabel[verdict="warning"] {{ color: {colors.warning}; font-weight: bold; }}'
+        f' QLabel[verdict="failed"] {{ color: {colors.error}; font-weight: bold; }}'
+    )
 
 
 def level_percent(level_db: float) -> int:
@@ -77,7 +81,7 @@ class TechCheckWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("techCheck")
         self.setAccessibleName(self.tr("Tech check"))
-        self.setStyleSheet(_STYLE)
+        self.setStyleSheet(_style(status_colors(self.palette())))
         self.controller = controller
         self._build()
         self._level = QTimer(self)
