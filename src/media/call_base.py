@@ -218,11 +218,17 @@ class CallBase(ABC):
         use_fast_h264(peer.pc)  # when H.264 was negotiated: x264 at a fast preset
 
     async def _finish(self) -> None:
-        if self._ended is not EndReason.REMOTE_BYE and self._signaling.connected:
-            await self._signaling.send(wire.Bye("hangup"))
-        if self.peer is not None:
-            self._closing.add(self.peer.begin_close())
-        if self._closing:
-            await asyncio.wait(self._closing, timeout=CLOSE_WAIT_S)
-        await self.remote.close()
-        await self._signaling.close()
+        """Say bye, close the peer connections, then the tracks and the socket; the last
+        two also when the call's task is cancelled half-way through (nothing left open)."""
+        try:
+            if self._ended is not EndReason.REMOTE_BYE and self._signaling.connected:
+                await self._signaling.send(wire.Bye("hangup"))
+            if self.peer is not None:
+                self._closing.add(self.peer.begin_close())
+            if self._closing:
+                await asyncio.wait(self._closing, timeout=CLOSE_WAIT_S)
+        finally:
+            try:
+                await self.remote.close()
+            finally:
+                await self._signaling.close()

@@ -212,13 +212,15 @@ class SignalingClient:
         if self.closed_reason is None:
             self.closed_reason = CloseReason.HUNG_UP
         ws = self._ws  # the task forgets it when cancelled: close it here
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-        if ws is not None:
-            await ws.close()
-        if self._http is not None:
-            await self._http.close()
+        try:
+            if self._task is not None:
+                self._task.cancel()
+                await asyncio.gather(self._task, return_exceptions=True)
+            if ws is not None:
+                await ws.close()
+        finally:  # also when the caller is cancelled meanwhile: no session left open
+            if self._http is not None:
+                await self._http.close()
 
     # -- the connection loop ---------------------------------------------------------
 
