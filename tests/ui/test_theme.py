@@ -1,17 +1,19 @@
-"""The OS dark theme: the words the app colours itself (errors, warnings, a check that
-passed) stay readable, at WCAG AA contrast (4.5:1), on Qt's light and dark palettes."""
+"""The OS theme and font size: the words the app colours itself (errors, warnings, a check
+that passed) stay readable, at WCAG AA contrast (4.5:1), on Qt's light and dark palettes;
+with the font doubled, the main window's buttons still show their whole labels."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication, QPushButton, QStyleFactory
 from pytestqt.qtbot import QtBot
 
 from outpost.ui.amend_dialog import AmendDialog
 from outpost.ui.theme import DARK, LIGHT, StatusColors, status_colors
+from tests.ui.conftest import Session, WindowFactory, seed
 
 
 def _luminance(color: QColor) -> float:
@@ -76,3 +78,35 @@ def test_an_error_in_a_dialog_uses_the_dark_themes_shade(
     qtbot.addWidget(dialog)
     assert DARK.error in dialog._problem.styleSheet()
     assert contrast(QColor(DARK.error), dark_theme.color(QPalette.ColorRole.Window)) >= 4.5
+
+
+@pytest.fixture
+def large_font(qapp: QApplication) -> Iterator[QFont]:
+    """The user's font size doubled, as a desktop's accessibility setting does; yields
+    the usual font."""
+    before = qapp.font()
+    bigger = QFont(before)
+    bigger.setPointSizeF(before.pointSizeF() * 2)
+    qapp.setFont(bigger)
+    yield before
+    qapp.setFont(before)
+
+
+def test_with_a_doubled_font_every_button_shows_its_whole_label(
+    qtbot: QtBot, session: Session, make_window: WindowFactory, large_font: QFont
+) -> None:
+    seed(session)
+    window = make_window(session)
+    window.resize(1800, 1000)
+    qtbot.waitUntil(lambda: window.schedule.model.rowCount() == 4)
+    window.schedule.select_row(0)
+    qtbot.waitUntil(lambda: window.editor._new_button.isEnabled())
+    clipped = [
+        button.text()
+        for button in window.findChildren(QPushButton)
+        if button.isVisible()
+        and button.width() < button.fontMetrics().horizontalAdvance(button.text().replace("&", ""))
+    ]
+    assert clipped == []
+    usual = QFontMetrics(large_font).height()
+    assert window.editor._new_button.fontMetrics().height() >= 1.6 * usual  # it took the size
