@@ -198,7 +198,7 @@ def finding_text(result: CheckResult) -> str:
     return words[result.finding].format(
         device=device or QCoreApplication.translate("TechCheckWords", "The device"),
         level=_number(f, "level_db"),
-        rtt=_number(f, "rtt_ms"),
+        rtt=_number(f, "rtt_ms") if f.get("rtt_ms", 0.0) >= 1 else "<1",
         down=_rate(f, "down_kbps"),
         up=_rate(f, "up_kbps"),
         ms=_number(f, "ms"),
