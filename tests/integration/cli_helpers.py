@@ -58,6 +58,23 @@ def start_outpost(home: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def call_beside_bot(
+    bot: subprocess.Popen[str], home: Path, *args: str, timeout: float = 90
+) -> tuple[subprocess.CompletedProcess[str], str, str]:
+    """Once the patient bot `bot` says it is in the waiting room, run `outpost call ARGS`;
+    then the bot's own stdout and stderr once it has left (it is killed if it does not)."""
+    try:
+        assert bot.stdout is not None
+        assert bot.stdout.readline().startswith("In the waiting room"), "the bot did not wait"
+        result = run_outpost(home, "call", *args, timeout=timeout)
+        bot_out, bot_err = bot.communicate(timeout=30)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+            bot.communicate()
+    return result, bot_out, bot_err
+
+
 def login(home: Path, server: RunningServer, *, url: str | None = None) -> Any:
     """`outpost login` with the password grant as the demo clinician."""
     result = run_outpost(

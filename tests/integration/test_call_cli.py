@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from outpost.core.settings import Profile
-from tests.integration.cli_helpers import login, run_outpost, start_outpost
+from tests.integration.cli_helpers import call_beside_bot, login, run_outpost, start_outpost
 from tests.integration.store_helpers import raw_connection
 from tests.server_process import RunningServer, running_server
 
@@ -110,27 +110,19 @@ def test_a_headless_call_with_a_patient_bot(clinician: Path, tmp_path: Path) -> 
     bot = start_outpost(
         tmp_path / "patient-home", "patient-bot", "--link", link, "--stats-json", str(bot_stats)
     )
-    try:
-        _stdout_line(bot, "In the waiting room")
-        result = run_outpost(
-            clinician,
-            "call",
-            "--appointment",
-            appointment,
-            "--synthetic",
-            "--duration",
-            "4",
-            "--wait",
-            "30",
-            "--stats-json",
-            str(call_stats),
-            timeout=90,
-        )
-        bot_out, bot_err = bot.communicate(timeout=30)
-    finally:
-        if bot.poll() is None:
-            bot.kill()
-            bot.communicate()
+    result, bot_out, bot_err = call_beside_bot(
+        bot,
+        clinician,
+        "--appointment",
+        appointment,
+        "--synthetic",
+        "--duration",
+        "4",
+        "--wait",
+        "30",
+        "--stats-json",
+        str(call_stats),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "The patient is in the waiting room." in result.stdout
     assert "Media flowed both ways." in result.stdout

@@ -23,7 +23,7 @@ from outpost.media.capture import SourceState, open_device
 from outpost.media.devices import DeviceList, list_devices
 from outpost.media.speaker import SpeakerState
 from tests.integration.call_helpers import until, visit
-from tests.integration.cli_helpers import login, run_outpost, start_outpost
+from tests.integration.cli_helpers import call_beside_bot, login, run_outpost, start_outpost
 from tests.server_process import RunningServer, running_server
 from tests.signaling_client import demo_links
 from tests.sound_server import running_jack
@@ -119,27 +119,18 @@ def test_outpost_call_uses_the_workstations_devices(
     with running_jack() as jack:  # the child processes play to it
         devices = list_devices()
         bot = start_outpost(tmp_path / "patient", "patient-bot", "--link", link)
-        try:
-            assert bot.stdout is not None
-            assert bot.stdout.readline().startswith("In the waiting room")
-            result = run_outpost(
-                clinician,
-                "call",
-                "--appointment",
-                appointment,
-                "--duration",
-                "4",
-                "--wait",
-                "30",
-                "--stats-json",
-                str(stats),
-                timeout=90,
-            )
-            bot_out, bot_err = bot.communicate(timeout=30)
-        finally:
-            if bot.poll() is None:
-                bot.kill()
-                bot.communicate()
+        result, bot_out, bot_err = call_beside_bot(
+            bot,
+            clinician,
+            "--appointment",
+            appointment,
+            "--duration",
+            "4",
+            "--wait",
+            "30",
+            "--stats-json",
+            str(stats),
+        )
     assert result.returncode == 0, result.stdout + result.stderr
     assert bot.returncode == 0, bot_out + bot_err
     lines = result.stdout.splitlines()
