@@ -171,29 +171,34 @@ def tech_checks(
     )
 
 
-def remember_first_run(window: MainWindow, settings: Settings) -> None:
+def remember_first_run(
+    window: MainWindow, settings: Settings, worker: StoreWorker[ClinicStore]
+) -> None:
     """Once the guided first run is finished or skipped, the user's settings say so."""
     if window.help is None:
         return
-
-    def done(_completed: bool) -> None:
-        try:
-            update_user_settings(settings.profile.config_file, {"first_run_done": True})
-        except OutpostError as exc:  # offered again next time; nothing else is lost
-            logger.warning("first run not remembered: %s", type(exc).__name__)
-
-    window.help.sig_first_run_done.connect(done)
+    path = settings.profile.config_file
+    window.help.sig_first_run_done.connect(
+        lambda _completed: _write_settings(
+            worker, lambda: update_user_settings(path, {"first_run_done": True}), "first run"
+        )
+    )
 
 
 def _save_choice(worker: StoreWorker[ClinicStore], profile: Profile, choice: DeviceChoice) -> None:
-    """On the store worker (a file write); a failure is logged, the visit goes on."""
+    _write_settings(worker, lambda: save_device_choice(profile, choice), "device choice")
 
-    def saved(done: concurrent.futures.Future[None]) -> None:
+
+def _write_settings(worker: StoreWorker[ClinicStore], write: Callable[[], None], what: str) -> None:
+    """On the store worker, never the UI thread (a file write); a failure is logged and
+    nothing else is lost (the choice is asked or offered again next time)."""
+
+    def written(done: concurrent.futures.Future[None]) -> None:
         if not done.cancelled() and done.exception() is not None:
-            logger.warning("device choice not saved: %s", type(done.exception()).__name__)
+            logger.warning("%s not saved: %s", what, type(done.exception()).__name__)
 
-    job = worker.submit(lambda _store: save_device_choice(profile, choice), timeout=30)
-    job.add_done_callback(saved)
+    job = worker.submit(lambda _store: write(), timeout=30)
+    job.add_done_callback(written)
 
 
 def open_in_browser(url: str) -> bool:
@@ -287,7 +292,7 @@ def run_app(
         tech_check=tech_checks(settings, keychain, worker, choice=lambda: calls.choice),
         offer_first_run=not settings.first_run_done,
     )
-    remember_first_run(window, settings)
+    remember_first_run(window, settings, worker)
     if extend_window is not None:
         extend_window(window)
     _watch_network(sync)

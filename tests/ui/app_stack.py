@@ -163,7 +163,7 @@ def build_app(
         tech_check=tech_check,
         offer_first_run=offer_first_run,
     )
-    remember_first_run(window, settings)
+    remember_first_run(window, settings, session.worker)
     window.resize(1200, 760)
     window.show()
     qtbot.waitExposed(window)
