@@ -11,7 +11,7 @@ import concurrent.futures
 import logging
 import threading
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from outpost.core.errors import JobTimeoutError
 
@@ -54,6 +54,12 @@ class Runtime:
             raise RuntimeError("runtime is shut down")
 
         async def guarded() -> T:
+            # A job whose caller has gone (cancelled at shutdown) may still end in an
+            # error while it winds down; nobody reads it then, so it is read here rather
+            # than printed as "exception never retrieved".
+            task = asyncio.current_task()
+            if task is not None:
+                task.add_done_callback(_read_outcome)
             try:
                 return await asyncio.wait_for(factory(), timeout)
             except TimeoutError:
@@ -83,3 +89,8 @@ class Runtime:
             logger.warning("runtime tasks did not cancel within %.1f s", timeout)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout)
+
+
+def _read_outcome(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.debug("runtime job ended with %s", type(task.exception()).__name__)
