@@ -29,6 +29,7 @@ from aiortc.stats import RTCStatsReport
 
 from outpost.core.errors import CallError, CallErrorKind
 from outpost.core.ice_servers import IceServer
+from outpost.media import opus_fec
 from outpost.media.audio_receiver import pass_audio_through
 from outpost.media.local_media import LocalMedia
 from outpost.media.remote_media import RemoteMedia
@@ -99,6 +100,7 @@ class Peer:
         self._local = local
         self._remote = remote
         self.created_at = time.monotonic()
+        opus_fec.install()
         self.connected_at: float | None = None
         self.state = LinkState.CONNECTING
         self.pc = RTCPeerConnection(rtc_configuration(options.ice_servers, options.relay_only))

@@ -6,7 +6,7 @@ decoded frame by its RTP timestamp, in 10 ms chunks, and the speaker takes 10 ms
 time on its own clock (`read(now)`):
 
 - **Target delay** from measured jitter: the spread (95th percentile less the minimum) of
-  arrival time less media time over the last 3 s, plus one packet, within 40-200 ms.
+  arrival time less media time over the last 2 s, plus one packet, within 40-200 ms.
   Playing starts once that much is buffered.
 - **Gaps** (a chunk missing while later ones are here: lost or reordered) are concealed
   (`Concealer`) and passed; the play position moves on, so loss adds no delay.
@@ -14,8 +14,9 @@ time on its own clock (`read(now)`):
   grows by what the network held back, and nothing that arrives late is thrown away.
 - **Catching up**: when the buffer has held more than the target for 100 ms (its lowest
   level in that time, as 20 ms packets make it swing), one chunk is left out (or a gap
-  skipped instead of concealed), at most one in eleven, so after a burst the delay is back
-  where it was within a few seconds (about 90 ms of excess a second).
+  skipped instead of concealed): at most one in eleven (about 90 ms of excess a second),
+  or one in four while the excess is 60 ms or more (about 330 ms a second), so after a
+  burst the delay is back where it was within a second or two of the target coming down.
 - Counts: chunks played (real audio), concealed, dropped to catch up, arrived too late.
   "Expected" is played + concealed: every 10 ms the speaker asked for once playing began.
 
@@ -38,9 +39,11 @@ CHUNK_MS = 1000 * CHUNK_SAMPLES // SAMPLE_RATE  # 10
 MIN_TARGET_MS = 40
 MAX_TARGET_MS = 200
 PACKET_MS = 20  # Opus as aiortc sends it: a frame is complete only once its packet is in
-JITTER_WINDOW = 150  # frames (3 s of 20 ms packets)
+JITTER_WINDOW = 100  # frames (2 s of 20 ms packets)
 CATCH_UP_MARGIN_MS = 0  # the trough of the level; 20 ms packets make it swing
 CATCH_UP_READS = 10  # the excess must have lasted this many reads (100 ms)
+FAST_CATCH_UP_MS = 60  # an excess this large is taken out faster:
+FAST_CATCH_UP_READS = 3  # one chunk left out after this many reads
 CAPACITY_MS = 2000  # beyond this (nobody reading), the oldest audio is dropped
 RESYNC_MS = 3000  # a timestamp this far from the play position starts the timeline over
 RETARGET_READS = 10  # the target is worked out again every 100 ms
@@ -84,6 +87,7 @@ class PlayoutBuffer:
         self._delays: collections.deque[float] = collections.deque(maxlen=50)
         self._played = self._concealed = self._dropped = self._late = 0
         self._held = 0  # chunks concealed in the current underrun
+        self._since_catch_up = 0  # reads since a chunk was last left out
         self._reads = 0
         self._started_at: float | None = None
 
@@ -208,11 +212,16 @@ class PlayoutBuffer:
 
     def _should_catch_up(self) -> bool:
         self._levels.append(self._level_ms())
+        self._since_catch_up += 1
         if len(self._levels) < CATCH_UP_READS:
             return False
-        if min(self._levels) < self._target + CATCH_UP_MARGIN_MS:
+        excess = min(self._levels) - self._target - CATCH_UP_MARGIN_MS
+        if excess < 0:
             return False
-        self._levels.clear()
+        every = FAST_CATCH_UP_READS if excess >= FAST_CATCH_UP_MS else CATCH_UP_READS
+        if self._since_catch_up < every:
+            return False
+        self._since_catch_up = 0
         return True
 
     def _retarget(self) -> None:

@@ -91,7 +91,7 @@ def test_five_percent_loss_is_concealed_without_adding_delay() -> None:
     assert delays[-1] < 70
 
 
-def test_delay_returns_to_its_start_within_5_s_after_a_burst() -> None:
+def test_delay_returns_to_its_start_within_3_s_after_a_burst() -> None:
     """The network holds packets for 400 ms (a burst of loss and queueing), then lets
     them through: the buffer grows, then catches up to where it was."""
 
@@ -108,8 +108,9 @@ def test_delay_returns_to_its_start_within_5_s_after_a_burst() -> None:
     assert before is not None
     grown = max(d for d in run.delays[10:13] if d is not None)
     assert grown > before + 100, run.delays  # the held audio was played, late
-    # 5 s after the loss stopped (11 s) and ever after: back within 50 ms of the start
-    assert all(d is not None and abs(d - before) <= 50 for d in run.delays[15:]), run.delays
+    # 3 s after the loss stopped (11 s) and ever after: back within 50 ms of the start
+    # (the target is 5 s; the held 400 ms are taken out at up to a third of real time)
+    assert all(d is not None and abs(d - before) <= 50 for d in run.delays[13:]), run.delays
     assert run.buffer.counts().dropped > 0
 
 
