@@ -39,7 +39,13 @@ class BoundedVp8Encoder(Vp8Encoder):
         self.floor_bps = floor_bps
         self.ceiling_bps = ceiling_bps
         self.remote_estimate_bps: int | None = None
+        self.bytes_encoded = 0  # payload bytes out of the encoder, for the ladder's rate
         self._apply(ceiling_bps)
+
+    def encode(self, frame: Frame, force_keyframe: bool = False) -> tuple[list[bytes], int]:
+        payloads, timestamp = super().encode(frame, force_keyframe)
+        self.bytes_encoded += sum(len(payload) for payload in payloads)
+        return payloads, timestamp
 
     @property
     def target_bitrate(self) -> int:

@@ -156,9 +156,8 @@ class Ladder:
         self._forget_probe_failures(since)
         settling = not self._went_up and since is not None and since < self.tuning.settle_s
         below = ORDER[min(ORDER.index(self._step) + 1, len(ORDER) - 1)]
-        seen = self._loss_probe.judge(
-            self._gauge.assess(sample, needs), needs, SPECS[below].has_video, settling
-        )
+        assessed = self._gauge.assess(sample, needs, SPECS[Step.LOW].needs_kbps)
+        seen = self._loss_probe.judge(assessed, needs, SPECS[below].has_video, settling)
         if settling and seen.pressure is Pressure.BAD and Cause.RATE not in seen.causes:
             return None  # the queue left by the step we came from is still draining
         self._recent.append(seen)
@@ -183,6 +182,8 @@ class Ladder:
             room = self.tuning.fit_share * seen.capacity_kbps  # retransmissions, bursts
             fits = [s for s in ORDER if SPECS[s].needs_kbps <= room]
             target = max(below, fits[0], key=ORDER.index)
+            for step in ORDER[: ORDER.index(target)]:  # a measured rate: as a failed probe
+                self._failures[step] = max(self._failures[step], 1)
         if self._went_up and since is not None and since < self.tuning.probe_window_s:
             self._failures[self._step] += 1
         self._loss_probe.stepped_down(bad)

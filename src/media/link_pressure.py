@@ -10,6 +10,11 @@ down: random loss without a growing queue is not cured by sending less.
 What got through (our rate less the loss) is taken as the link's rate only while the link
 shows it is full: heavy loss with a longer round trip (a queue overflowing), our own send
 queue, or loss so heavy (40%) that no usable radio link loses that much at random.
+The far end's own estimate can show it too: when our video is held to the receiver's
+estimate (REMB) and sends about all it allows (`LinkSample.rate_limited`), what got
+through is the link's rate; it is taken only below the lowest video step's need, where
+no video fits and video would only take the audio's room (above that the encoder's
+bitrate follows the estimate within the step, as a browser's does).
 Otherwise loss says nothing about the rate (a radio link loses packets at any rate):
 heavy loss with a steady round trip is bad for its own sake (`Assessment.loss_only`) and
 `loss_probe.py` finds out whether it is ours.
@@ -32,6 +37,7 @@ class LinkSample:
     available_kbps: float | None = None  # an estimate of what the link carries (e.g. REMB)
     delivered_kbps: float | None = None  # what reached the far end over the last interval
     queue_ms: float | None = None  # how long a packet waits in our own send queue
+    rate_limited: bool = False  # our video sends about all the receiver's estimate allows
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,9 @@ class PressureGauge:
         self._rtts: collections.deque[tuple[float, float]] = collections.deque()
         self._high_since: float | None = None  # first of a run of fairly high round trips
 
-    def assess(self, sample: LinkSample, needs_kbps: float) -> Assessment:
+    def assess(self, sample: LinkSample, needs_kbps: float, floor_kbps: float = 0.0) -> Assessment:
+        """`needs_kbps`: what the current step needs; `floor_kbps`: what the lowest step
+        with video needs (a rate-limited sample below it is a measured rate)."""
         t = self.tuning
         base = self._baseline(sample)
         bad: set[Cause] = set()
@@ -113,7 +121,8 @@ class PressureGauge:
             bad.add(Cause.RTT)  # heavy loss and a longer round trip: a short queue overflowing
         overflowing = Cause.LOSS in bad and rise >= t.rtt_rise_lossy_ms
         full = overflowing or Cause.QUEUE in bad or loss >= t.loss_full
-        capacity = _capacity(sample, full)
+        starved = sample.rate_limited and (sample.delivered_kbps or 0.0) < floor_kbps
+        capacity = _capacity(sample, full or starved)
         if capacity is not None and capacity < needs_kbps:
             bad.add(Cause.RATE)
         if bad:

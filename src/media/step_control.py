@@ -29,14 +29,27 @@ logger = logging.getLogger(__name__)
 LOSSY_EXPECTED_PCT = 10  # Opus in-band FEC is tuned for this much loss on a lossy link
 
 
-def link_sample(sample: QualitySample, at: float) -> LinkSample:
+RATE_LIMITED_SHARE = 0.85  # video at this share of the receiver's estimate: held back by it
+
+
+def link_sample(sample: QualitySample, at: float, rate_limited: bool = False) -> LinkSample:
     loss = None if sample.loss_sent_pct is None else sample.loss_sent_pct / 100
     return LinkSample(
         at=at,
         rtt_ms=sample.rtt_ms,
         loss=loss,
         delivered_kbps=sample.kbps_sent * (1 - (loss or 0.0)),
+        rate_limited=rate_limited,
     )
+
+
+def held_by_estimate(video_kbps: float, estimate_bps: int | None) -> bool:
+    """Our video sends about all the receiver's estimate (REMB) allows: the estimate binds.
+
+    aiortc's estimator reports about 1.5 times what arrives while the link has room, so a
+    sender that fills its estimate is one the link holds back (an encoder with little to
+    say, a still picture, sends well under it)."""
+    return estimate_bps is not None and video_kbps >= RATE_LIMITED_SHARE * estimate_bps / 1000
 
 
 class StepControl:
@@ -52,6 +65,7 @@ class StepControl:
         self._meter: CallMeter | None = None
         self._vp8: BoundedVp8Encoder | None = None
         self._opus: AdjustableOpusEncoder | None = None
+        self._encoded_at: tuple[float, int] | None = None  # (when, VP8 bytes by then)
         self.guard: SenderGuard | None = None
         if camera is not None:
             camera.set_step(self.ladder.step)
@@ -69,6 +83,7 @@ class StepControl:
     def attach(self, peer: Peer) -> None:
         """Give a freshly negotiated peer connection's senders our encoders (VP8, Opus)."""
         self._vp8 = self._opus = None
+        self._encoded_at = None
         for transceiver in peer.pc.getTransceivers():
             codecs = transceiver._codecs  # the negotiated ones (aiortc 1.16)
             mime = codecs[0].mimeType.lower() if codecs else ""
@@ -86,7 +101,9 @@ class StepControl:
         self._apply()
 
     def on_sample(self, sample: QualitySample) -> None:
-        transition = self.ladder.feed(link_sample(sample, self._clock()))
+        at = self._clock()
+        limited = held_by_estimate(self._video_kbps(at), self._remote_estimate_bps())
+        transition = self.ladder.feed(link_sample(sample, at, limited))
         if transition is not None:
             logger.info(
                 "ladder: %s -> %s (%s)",
@@ -101,6 +118,17 @@ class StepControl:
                     transition.from_step.value, transition.to_step.value, transition.reason
                 )
         self._apply()
+
+    def _video_kbps(self, at: float) -> float:
+        """What our VP8 encoder put out since the previous sample."""
+        encoded = self._vp8.bytes_encoded if self._vp8 is not None else 0
+        previous, self._encoded_at = self._encoded_at, (at, encoded)
+        if previous is None or at <= previous[0] or encoded < previous[1]:
+            return 0.0
+        return (encoded - previous[1]) * 8 / 1000 / (at - previous[0])
+
+    def _remote_estimate_bps(self) -> int | None:
+        return self._vp8.remote_estimate_bps if self._vp8 is not None else None
 
     def _apply(self) -> None:
         targets = self.ladder.targets

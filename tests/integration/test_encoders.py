@@ -47,6 +47,16 @@ def test_vp8_output_follows_the_bounds() -> None:
     assert rates[150] < rates[400] <= 400 * 1.15
 
 
+def test_vp8_counts_what_it_puts_out_for_the_ladder() -> None:
+    encoder = BoundedVp8Encoder(ceiling_bps=150_000)
+    total = 0
+    for index in range(30):
+        payloads, _ = encoder.encode(pattern(index, 15, 320, 240))
+        total += sum(len(payload) for payload in payloads)
+    assert total > 0
+    assert encoder.bytes_encoded == total
+
+
 def audio_frames(samples: npt.NDArray[np.float64]) -> list[av.AudioFrame]:
     out = []
     for start in range(0, len(samples) - 959, 960):

@@ -22,7 +22,7 @@ from outpost.media.quality import (
     stats_snapshot,
 )
 from outpost.media.remote_media import ReceivedCounts
-from outpost.media.step_control import link_sample
+from outpost.media.step_control import held_by_estimate, link_sample
 
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
@@ -180,3 +180,13 @@ def test_the_ladder_sees_our_rate_less_what_the_far_end_lost() -> None:
     unknown = link_sample(dataclasses.replace(made, loss_sent_pct=None), at=8.0)
     assert unknown.loss is None
     assert unknown.delivered_kbps == 500.0
+
+
+def test_video_that_fills_the_receivers_estimate_is_held_back_by_it() -> None:
+    assert held_by_estimate(95.0, 110_000)  # a 150 kbit/s link: the estimate binds
+    assert not held_by_estimate(200.0, 310_000)  # room to spare: 1.5x what arrives
+    assert not held_by_estimate(0.0, 110_000)  # audio only: no video sent
+    assert not held_by_estimate(95.0, None)  # no estimate from the far end yet
+    made = sample(_snapshot(1.0), _snapshot(2.0), admitted_at=0.0)
+    assert link_sample(made, at=3.0, rate_limited=True).rate_limited
+    assert not link_sample(made, at=3.0).rate_limited
