@@ -20,7 +20,9 @@ from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from outpost.media import opus_fec
 from outpost.media.encoders import AdjustableOpusEncoder
+from outpost.media.ladder import ORDER, SPECS
 from outpost.media.opus_fec import FecOpusDecoder, load_libopus
+from outpost.media.step_control import LOSSY_EXPECTED_PCT
 from tests.audio_signals import FAR_TEXT, RATE, speech
 
 FRAME = 960
@@ -70,6 +72,15 @@ def correlation(a: np.ndarray, b: np.ndarray) -> float:
     if not a.any() or not b.any():
         return 1.0 if not a.any() and not b.any() else 0.0
     return float(np.corrcoef(a, b)[0, 1])
+
+
+def test_every_steps_lossy_opus_rate_carries_fec(lib: ctypes.CDLL) -> None:
+    """What the ladder sends on a lossy link: a copy in most packets of speech, at every
+    step (below about 18 kbit/s libopus leaves FEC out of stereo speech)."""
+    for step in ORDER:
+        sent = packets(LOSSY_EXPECTED_PCT, SPECS[step].opus_lossy_kbps * 1000)
+        with_copy = sum(lib.opus_packet_has_lbrr(p.data, len(p.data)) == 1 for p in sent)
+        assert with_copy >= 0.6 * len(sent), (step, with_copy, len(sent))
 
 
 def test_without_loss_it_decodes_as_aiortc_does(
