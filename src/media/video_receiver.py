@@ -8,6 +8,13 @@ the packets keep coming. `VideoJitterBuffer` waits `hole_wait_s` for a missing p
 key frame (PLI, again every `pli_every_s` until one comes) and passes nothing on until a
 key frame arrives (or `hold_frames` have gone by): the picture freezes on the last good
 frame instead of decoding on broken references.
+
+aiortc asks for a missing packet (NACK) once, when the gap appears, and again only when
+another gap comes. At 5% loss a twentieth of the retransmissions are lost too, and a key
+frame (30-40 packets) rarely arrives whole, so a frame waited out the 0.5 s and the
+picture froze until a key frame made it through. `RepeatingNackGenerator` asks again
+every `repeat_s` (the sender answers a packet at most every 250 ms) for packets missing
+less than `give_up_s`; older ones the jitter buffer has given up on are not asked for.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from collections.abc import Callable
 
 from aiortc import RTCPeerConnection
 from aiortc.jitterbuffer import JitterBuffer, JitterFrame
+from aiortc.rtcrtpreceiver import NackGenerator
 from aiortc.rtp import RtpPacket
 from aiortc.utils import uint16_add
 
@@ -25,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 CAPACITY = 512  # packets, as aiortc
 _RECEIVER_BUFFER = "_RTCRtpReceiver__jitter_buffer"  # RTCRtpReceiver.__jitter_buffer, 1.16
+_RECEIVER_NACKS = "_RTCRtpReceiver__nack_generator"  # RTCRtpReceiver.__nack_generator, 1.16
 _VP8_KEY_FRAME_START = b"\x9d\x01\x2a"
 _H264_KEY_NALS = (5, 7)  # an IDR slice, a sequence parameter set
 
@@ -127,12 +136,49 @@ class VideoJitterBuffer(JitterBuffer):
         return self._remove_frame(sequence_number)
 
 
+class RepeatingNackGenerator(NackGenerator):
+    """aiortc's NACK generator, asking again for what is still missing."""
+
+    def __init__(
+        self,
+        *,
+        repeat_s: float = 0.12,
+        give_up_s: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self._repeat_s = repeat_s
+        self._give_up_s = give_up_s
+        self._clock = clock
+        self._missing_since: dict[int, float] = {}
+        self._asked_at = -1e9
+
+    def add(self, packet: RtpPacket) -> bool:
+        """True when the receiver should send a NACK for `self.missing` now."""
+        fresh = super().add(packet)
+        now = self._clock()
+        for sequence in self.missing - self._missing_since.keys():
+            self._missing_since[sequence] = now
+        for sequence, since in list(self._missing_since.items()):
+            if sequence not in self.missing:
+                del self._missing_since[sequence]
+            elif now - since > self._give_up_s:
+                self.missing.discard(sequence)
+                del self._missing_since[sequence]
+        if not self.missing or not (fresh or now - self._asked_at >= self._repeat_s):
+            return False
+        self._asked_at = now
+        return True
+
+
 def keep_video_moving(pc: RTCPeerConnection) -> int:
-    """Give every video receiver of `pc` a `VideoJitterBuffer` (call once its transceivers
-    exist, before media flows); the number of receivers changed."""
+    """Give every video receiver of `pc` a `VideoJitterBuffer` and a
+    `RepeatingNackGenerator` (call once its transceivers exist, before media flows); the
+    number of receivers changed."""
     changed = 0
     for transceiver in pc.getTransceivers():
         if transceiver.kind == "video":
             setattr(transceiver.receiver, _RECEIVER_BUFFER, VideoJitterBuffer())
+            setattr(transceiver.receiver, _RECEIVER_NACKS, RepeatingNackGenerator())
             changed += 1
     return changed

@@ -6,15 +6,23 @@ fed as aiortc's receiver feeds them, on a simulated clock at 30 frames a second.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
+from aiortc import RTCPeerConnection
 from aiortc.codecs.vpx import Vp8Encoder, vp8_depayload
 from aiortc.jitterbuffer import JitterBuffer
+from aiortc.rtcrtpreceiver import NackGenerator
 from aiortc.rtp import RtpPacket
 
 from outpost.media.synthetic import SyntheticVideoTrack
-from outpost.media.video_receiver import VideoJitterBuffer, is_key_frame
+from outpost.media.video_receiver import (
+    RepeatingNackGenerator,
+    VideoJitterBuffer,
+    is_key_frame,
+    keep_video_moving,
+)
 
 FRAME_S = 1 / 30
 
@@ -134,3 +142,62 @@ def test_key_frames_are_recognised_in_vp8_and_h264() -> None:
     sps, idr, slice_ = b"\x00\x00\x00\x01\x67", b"\x00\x00\x00\x01\x65", b"\x00\x00\x00\x01\x41"
     assert is_key_frame(sps + b"\x42" + idr + b"\x88")
     assert not is_key_frame(slice_ + b"\x9a\x00")
+
+
+def rtp(sequence: int) -> RtpPacket:
+    return RtpPacket(payload_type=96, sequence_number=sequence & 0xFFFF, timestamp=0)
+
+
+def test_a_missing_packet_is_asked_for_again_until_it_comes() -> None:
+    """aiortc asks once, when the gap appears; a lost retransmission then waited out the
+    jitter buffer's 0.5 s. Here: again every 120 ms while packets keep arriving."""
+    clock = [0.0]
+    nacks = RepeatingNackGenerator(clock=lambda: clock[0])
+    asked: list[tuple[float, list[int]]] = []
+    for sequence in (100, 101, 103, 104, 105, 106, 107, 108, 109, 110):
+        clock[0] += 0.04  # 25 packets a second
+        if sequence == 107:
+            nacks.add(rtp(102))  # the second retransmission arrives with 107
+        if nacks.add(rtp(sequence)):
+            asked.append((round(clock[0], 2), sorted(nacks.missing)))
+    assert asked == [(0.12, [102]), (0.24, [102])]  # at the gap, then 120 ms later
+    assert nacks.missing == set()
+
+    plain = NackGenerator()
+    plain.add(rtp(200))
+    assert plain.add(rtp(202))
+    assert not any(plain.add(rtp(sequence)) for sequence in range(203, 220))  # once only
+
+
+def test_packets_the_buffer_gave_up_on_are_not_asked_for() -> None:
+    clock = [0.0]
+    nacks = RepeatingNackGenerator(clock=lambda: clock[0])
+    nacks.add(rtp(1))
+    assert nacks.add(rtp(3))
+    for sequence in range(4, 30):
+        clock[0] += 0.04
+        nacks.add(rtp(sequence))
+    assert nacks.missing == set()  # 2 was missing for 1 s: more than the 0.5 s kept
+    clock[0] += 0.2
+    assert not nacks.add(rtp(30))
+
+
+def test_video_receivers_get_both() -> None:
+    async def scenario() -> tuple[object, object, object]:
+        pc = RTCPeerConnection()
+        pc.addTransceiver("video")
+        pc.addTransceiver("audio")
+        assert keep_video_moving(pc) == 1
+        video, audio = (t.receiver for t in pc.getTransceivers())
+        found = (
+            vars(video)["_RTCRtpReceiver__jitter_buffer"],
+            vars(video)["_RTCRtpReceiver__nack_generator"],
+            vars(audio)["_RTCRtpReceiver__nack_generator"],
+        )
+        await pc.close()
+        return found
+
+    buffer, nacks, audio_nacks = asyncio.run(scenario())
+    assert isinstance(buffer, VideoJitterBuffer)
+    assert isinstance(nacks, RepeatingNackGenerator)
+    assert audio_nacks is None  # aiortc asks for no audio retransmissions
