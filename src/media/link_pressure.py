@@ -14,7 +14,10 @@ The far end's own estimate can show it too: when our video is held to the receiv
 estimate (REMB) and sends about all it allows (`LinkSample.rate_limited`), what got
 through is the link's rate; it is taken only below the lowest video step's need, where
 no video fits and video would only take the audio's room (above that the encoder's
-bitrate follows the estimate within the step, as a browser's does).
+bitrate follows the estimate within the step, as a browser's does), and only while the
+link shows strain (some loss, or a round trip 30 ms above usual): after a thin spell
+aiortc's estimate climbs by about 1 kbit/s a second, so on a link that has recovered it
+holds the video back for minutes while nothing is lost and nothing queues.
 Otherwise loss says nothing about the rate (a radio link loses packets at any rate):
 heavy loss with a steady round trip is bad for its own sake (`Assessment.loss_only`) and
 `loss_probe.py` finds out whether it is ours.
@@ -121,7 +124,8 @@ class PressureGauge:
             bad.add(Cause.RTT)  # heavy loss and a longer round trip: a short queue overflowing
         overflowing = Cause.LOSS in bad and rise >= t.rtt_rise_lossy_ms
         full = overflowing or Cause.QUEUE in bad or loss >= t.loss_full
-        starved = sample.rate_limited and (sample.delivered_kbps or 0.0) < floor_kbps
+        strained = loss >= t.loss_fair or rise >= t.rtt_rise_lossy_ms
+        starved = strained and sample.rate_limited and (sample.delivered_kbps or 0.0) < floor_kbps
         capacity = _capacity(sample, full or starved)
         if capacity is not None and capacity < needs_kbps:
             bad.add(Cause.RATE)

@@ -146,6 +146,17 @@ def test_video_held_by_the_estimate_above_the_lowest_step_adapts_within_its_step
     assert feed(ladder, held) == []
 
 
+def test_video_held_by_a_slowly_climbing_estimate_on_a_free_link_is_not_a_measured_rate() -> None:
+    """After a thin spell the far end's estimate climbs by about 1 kbit/s a second: the
+    video is held by it, but nothing is lost and nothing queues, so the link is not slow."""
+    ladder = settled_at(Step.LOW)
+    held = [
+        LinkSample(at=5 + t, rtt_ms=100.0, loss=0.0, delivered_kbps=130.0, rate_limited=True)
+        for t in range(30)
+    ]
+    assert [t.to_step for t in feed(ladder, held)] == [Step.MEDIUM, Step.FULL]  # 10 s each
+
+
 def test_little_video_sent_is_not_a_measured_rate() -> None:
     """A still picture sends 130 kbit/s on a fast link: not held back, nothing learned."""
     ladder = settled_at(Step.FULL)
