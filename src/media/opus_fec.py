@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import fractions
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,17 +30,16 @@ import numpy as np
 from aiortc import rtcrtpreceiver
 from aiortc.codecs import CODECS
 from aiortc.codecs.base import Decoder
+from aiortc.codecs.opus import SAMPLE_RATE, TIME_BASE
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from av.frame import Frame
 
 logger = logging.getLogger(__name__)
 
-SAMPLE_RATE = 48_000
 CHANNELS = 2
 MAX_FRAME_SAMPLES = 5760  # 120 ms, the longest Opus packet
 GRANULE_SAMPLES = 120  # 2.5 ms: libopus decodes concealment in multiples of this
-TIME_BASE = fractions.Fraction(1, SAMPLE_RATE)
 _PATCHED = "_outpost_fec"
 _HOOK = "get_decoder"  # aiortc.rtcrtpreceiver's import of aiortc.codecs.get_decoder, 1.16
 
