@@ -65,13 +65,17 @@ class SwitchableTrack(MediaStreamTrack):
     async def recv(self) -> av.AudioFrame | av.VideoFrame:
         while True:
             self._switched.clear()
-            receiving = asyncio.ensure_future(self._source.recv())
+            source = self._source
+            receiving = asyncio.ensure_future(source.recv())
             switched = asyncio.ensure_future(self._switched.wait())
             done, _ = await asyncio.wait({receiving, switched}, return_when=FIRST_COMPLETED)
             switched.cancel()
-            if receiving in done:
+            if receiving not in done:
+                receiving.cancel()  # a stopped source never answers: read the new one
+            elif source is self._source or receiving.exception() is None:
                 return self._restamped(receiving.result())
-            receiving.cancel()  # a stopped source never answers: read the new one
+            # else the old source, stopped before our read of it ran, refused it
+            # (MediaStreamError): passed on, that would end aiortc's sender for good
 
     def _restamped(self, frame: object) -> av.AudioFrame | av.VideoFrame:
         if isinstance(frame, av.AudioFrame) and self.kind == "audio":

@@ -79,3 +79,23 @@ def test_timestamps_run_on_across_a_switch() -> None:
     assert video_pts == sorted(set(video_pts))  # rising, never back to the new source's 0
     assert video_pts[-1] > 90_000 * 8 * 0.02 * 0.5  # the loop's clock, in 90 kHz
     assert audio_pts == [960 * n for n in range(10)]  # 20 ms frames, counted on
+
+
+def test_a_switch_as_the_read_of_the_old_source_starts_keeps_the_track_going() -> None:
+    """The read of the old microphone is scheduled but has not run when the clinician
+    switches: the stopped source then refuses it (MediaStreamError), and that error, if
+    passed on, ends aiortc's sender loop: the patient hears nothing for the rest of the
+    visit. The new source is read instead."""
+
+    async def scenario() -> list[int]:
+        audio = SwitchableTrack("audio", SyntheticAudioTrack())
+        stamps = [int((await audio.recv()).pts or 0)]
+        reading = asyncio.ensure_future(audio.recv())
+        await asyncio.sleep(0)  # recv has asked the old source; that read has not run yet
+        audio.switch(SyntheticAudioTrack())
+        stamps.append(int((await reading).pts or 0))
+        stamps.append(int((await audio.recv()).pts or 0))
+        audio.stop()
+        return stamps
+
+    assert asyncio.run(scenario()) == [0, 960, 1920]
