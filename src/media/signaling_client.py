@@ -4,7 +4,10 @@ It keeps one room connection alive: a dropped socket is reopened with exponentia
 and full jitter, and each new connection starts again with a `welcome`. Incoming messages
 and the client's own events (`ConnectionLost`, `SignalingClosed`) go to one bounded inbox
 that keeps the newest. Permanent refusals (bad token, unknown or expired link, replaced
-by a newer connection) end the client instead of retrying.
+by a newer connection) end the client instead of retrying, and so does a room never
+reached in `first_attempts` tries (about 2 s): a clinician who presses Join while the
+server is down or the network is gone hears so at once, not after the caller's 15 s
+wait for a `welcome`. Once a socket has opened, a drop is retried for the whole visit.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def patient_endpoint(join_link: str) -> Endpoint:
 
 class CloseReason(enum.Enum):
     HUNG_UP = "hung-up"  # we closed it
+    UNREACHABLE = "unreachable"  # never connected: the server is down or the network gone
     REFUSED = "refused"
     NOT_FOUND = "not-found"  # the server has no such appointment for this clinician
     LINK_INVALID = "link-invalid"
@@ -102,6 +106,10 @@ _STATUS_REASONS = {
     410: CloseReason.LINK_EXPIRED,
 }
 _ERROR_KINDS = {
+    CloseReason.UNREACHABLE: (
+        CallErrorKind.UNREACHABLE,
+        "The video visit server cannot be reached; check the connection and try again.",
+    ),
     CloseReason.REFUSED: (
         CallErrorKind.REFUSED,
         "The server refused the sign-in for this visit; sign in again with `outpost login`.",
@@ -151,8 +159,10 @@ class SignalingClient:
         backoff: Backoff | None = None,
         heartbeat_s: float = 5.0,
         connect_timeout_s: float = 10.0,
+        first_attempts: int = 4,
     ) -> None:
         self._endpoint = endpoint
+        self._first_attempts = first_attempts
         self._inbox: NewestQueue[Event] = NewestQueue(inbox_size)
         self._backoff = backoff or Backoff()
         self._heartbeat_s = heartbeat_s
@@ -240,6 +250,9 @@ class SignalingClient:
                 logger.info("signaling: connect failed (%s)", type(exc).__name__)
                 opened = False
             attempt = 0 if opened else attempt + 1
+            if self.connections == 0 and attempt >= self._first_attempts:
+                self._finish(CloseReason.UNREACHABLE)
+                return
             delay = self._backoff.delay(attempt)
             logger.info("signaling: reconnecting in %.2f s", delay)
             self._wake.clear()
