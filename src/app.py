@@ -17,7 +17,7 @@ from datetime import date
 from importlib import resources
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QCoreApplication, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -299,8 +299,10 @@ def run_app(
     _install_crash_handler(window)
     # Ctrl+C in the terminal or a service manager's SIGTERM: quit cleanly, saving the draft.
     # Python runs the handler the next time it gets control (the collector's timer ticks).
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    # The quit goes through the event loop: a signal before `exec` starts (the window just
+    # shown) would otherwise be lost, `quit()` doing nothing while no loop runs.
+    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, app.quit))
+    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
     window.show()
     logger.info("main window shown")
     access.start()

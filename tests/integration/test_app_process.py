@@ -78,12 +78,12 @@ def test_demo_window_opens_on_x11_and_quits_cleanly_on_sigterm(
     log = home / "logs" / "outpost.log"
     app = start_demo_window(home, x_display, tmp_path)
     try:
-        app.send_signal(signal.SIGTERM)
+        app.send_signal(signal.SIGTERM)  # often before the event loop has started
         _, err = app.communicate(timeout=30)
     finally:
         if app.poll() is None:
             app.kill()
-            app.wait()
+            app.communicate()  # closes the pipes too
     assert app.returncode == 0, err
     text = log.read_text()
     assert "app stopped" in text
