@@ -301,8 +301,8 @@ def run_app(
     # Python runs the handler the next time it gets control (the collector's timer ticks).
     # The quit goes through the event loop: a signal before `exec` starts (the window just
     # shown) would otherwise be lost, `quit()` doing nothing while no loop runs.
-    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, app.quit))
-    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: QTimer.singleShot(0, app.quit))
     window.show()
     logger.info("main window shown")
     access.start()
