@@ -11,6 +11,7 @@ the call's record. Without it a call sends at aiortc's defaults.
 
 from __future__ import annotations
 
+import collections
 import logging
 import time
 from collections.abc import Callable
@@ -32,7 +33,14 @@ LOSSY_EXPECTED_PCT = 10  # Opus in-band FEC is tuned for this much loss on a los
 RATE_LIMITED_SHARE = 0.85  # video at this share of the receiver's estimate: held back by it
 
 
-def link_sample(sample: QualitySample, at: float, rate_limited: bool = False) -> LinkSample:
+OVERUSE_FALL = 0.9  # the receiver's estimate fell below this share of its previous value
+OVERUSE_SENT_SHARE = 1.25  # ... and below this share of what our video sent of late
+RECENT_SAMPLES = 3  # "of late": the last three samples (about 3 s)
+
+
+def link_sample(
+    sample: QualitySample, at: float, rate_limited: bool = False, overused: bool = False
+) -> LinkSample:
     loss = None if sample.loss_sent_pct is None else sample.loss_sent_pct / 100
     return LinkSample(
         at=at,
@@ -40,6 +48,7 @@ def link_sample(sample: QualitySample, at: float, rate_limited: bool = False) ->
         loss=loss,
         delivered_kbps=sample.kbps_sent * (1 - (loss or 0.0)),
         rate_limited=rate_limited,
+        overused=overused,
     )
 
 
@@ -50,6 +59,21 @@ def held_by_estimate(video_kbps: float, estimate_bps: int | None) -> bool:
     sender that fills its estimate is one the link holds back (an encoder with little to
     say, a still picture, sends well under it)."""
     return estimate_bps is not None and video_kbps >= RATE_LIMITED_SHARE * estimate_bps / 1000
+
+
+def estimate_fell(before_bps: int | None, now_bps: int | None, video_kbps: float) -> bool:
+    """The receiver's estimator saw its queue grow while our video arrived.
+
+    On overuse aiortc's estimator (as libwebrtc's REMB) sets its estimate to 0.85 times
+    what arrived over its last second, about what we sent (`video_kbps`: our rate over the
+    last few seconds; the two windows differ, so up to `OVERUSE_SENT_SHARE` of it). When it
+    only caps an estimate gone stale (after audio only, say) it caps it at 1.5 times what
+    arrives plus 10 kbit/s, well above.
+    """
+    if before_bps is None or now_bps is None:
+        return False
+    fell = now_bps < OVERUSE_FALL * before_bps
+    return fell and now_bps / 1000 < OVERUSE_SENT_SHARE * video_kbps
 
 
 class StepControl:
@@ -66,6 +90,8 @@ class StepControl:
         self._vp8: BoundedVp8Encoder | None = None
         self._opus: AdjustableOpusEncoder | None = None
         self._encoded_at: tuple[float, int] | None = None  # (when, VP8 bytes by then)
+        self._estimate_bps: int | None = None  # the receiver's estimate at the last sample
+        self._video_rates: collections.deque[float] = collections.deque(maxlen=RECENT_SAMPLES)
         self.guard: SenderGuard | None = None
         if camera is not None:
             camera.set_step(self.ladder.step)
@@ -84,6 +110,8 @@ class StepControl:
         """Give a freshly negotiated peer connection's senders our encoders (VP8, Opus)."""
         self._vp8 = self._opus = None
         self._encoded_at = None
+        self._estimate_bps = None
+        self._video_rates.clear()
         for transceiver in peer.pc.getTransceivers():
             codecs = transceiver._codecs  # the negotiated ones (aiortc 1.16)
             mime = codecs[0].mimeType.lower() if codecs else ""
@@ -102,8 +130,13 @@ class StepControl:
 
     def on_sample(self, sample: QualitySample) -> None:
         at = self._clock()
-        limited = held_by_estimate(self._video_kbps(at), self._remote_estimate_bps())
-        transition = self.ladder.feed(link_sample(sample, at, limited))
+        video_kbps, estimate = self._video_kbps(at), self._remote_estimate_bps()
+        limited = held_by_estimate(video_kbps, estimate)
+        self._video_rates.append(video_kbps)
+        recent_kbps = sum(self._video_rates) / len(self._video_rates)
+        fell = estimate_fell(self._estimate_bps, estimate, recent_kbps)
+        self._estimate_bps = estimate
+        transition = self.ladder.feed(link_sample(sample, at, limited, fell))
         if transition is not None:
             logger.info(
                 "ladder: %s -> %s (%s)",

@@ -157,6 +157,58 @@ def test_video_held_by_a_slowly_climbing_estimate_on_a_free_link_is_not_a_measur
     assert [t.to_step for t in feed(ladder, held)] == [Step.MEDIUM, Step.FULL]  # 10 s each
 
 
+def thin_link_at_low(start: float, seconds: int, falls_at: set[int]) -> list[LinkSample]:
+    """320x240@15 on a 150 kbit/s link: the video held by the far end's estimate in some
+    seconds only, the round trip 10-25 ms up, nothing lost; the estimate falls below
+    what we send at `falls_at` (seconds from `start`)."""
+    return [
+        LinkSample(
+            at=start + t,
+            rtt_ms=110.0 + (t % 4) * 5,
+            loss=0.0,
+            delivered_kbps=130.0,
+            rate_limited=t % 3 == 0,
+            overused=t in falls_at,
+        )
+        for t in range(seconds)
+    ]
+
+
+def test_a_receiver_whose_queue_grows_below_the_lowest_step_means_audio_only() -> None:
+    """The far end's estimator saw its queue grow while 130 kbit/s got through: the link
+    carries less than 320x240@15 needs, though nothing is lost and the round trip barely
+    moves. The fall counts for 10 s, so the next samples are bad too."""
+    ladder = Ladder(start=Step.LOW)
+    [down] = feed(ladder, thin_link_at_low(0, 9, falls_at={6}))
+    assert down.to_step is Step.AUDIO_ONLY
+    assert down.at == 7
+    assert down.reason.startswith("link carries about 130 kbit/s, 320x240@15 needs 240")
+
+
+def test_without_the_receivers_queue_growing_the_same_link_keeps_its_video() -> None:
+    ladder = Ladder(start=Step.LOW)
+    assert feed(ladder, thin_link_at_low(0, 9, falls_at=set())) == []
+    assert current(ladder) is Step.LOW
+
+
+def test_a_fall_long_ago_no_longer_counts() -> None:
+    ladder = Ladder(start=Step.LOW)
+    samples = thin_link_at_low(0, 30, falls_at={0})
+    transitions = feed(ladder, samples[:1]) + feed(ladder, samples[11:])
+    assert [t.to_step for t in transitions] == [Step.MEDIUM, Step.FULL]  # climbs, 10 s each
+
+
+def test_a_receivers_queue_growing_above_the_lowest_step_is_no_measured_rate() -> None:
+    """At 400 kbit/s the estimate falls now and then while 300 kbit/s gets through: the
+    encoder follows the estimate within the step."""
+    ladder = settled_at(Step.FULL)
+    held = [
+        LinkSample(at=5 + t, rtt_ms=120.0, loss=0.0, delivered_kbps=300.0, overused=t % 7 == 0)
+        for t in range(30)
+    ]
+    assert feed(ladder, held) == []
+
+
 def test_little_video_sent_is_not_a_measured_rate() -> None:
     """A still picture sends 130 kbit/s on a fast link: not held back, nothing learned."""
     ladder = settled_at(Step.FULL)
