@@ -23,6 +23,7 @@ from outpost.media.h264 import use_fast_h264
 from outpost.media.ice_rotation import IceRotation
 from outpost.media.local_media import LocalMedia
 from outpost.media.peer import CLOSE_WAIT_S, Peer, PeerOptions
+from outpost.media.rate_probe import Probe
 from outpost.media.remote_media import RemoteMedia
 from outpost.media.signaling_client import (
     CloseReason,
@@ -32,6 +33,7 @@ from outpost.media.signaling_client import (
     error_for,
 )
 from outpost.media.step_control import StepControl
+from outpost.media.video_receiver import latest_probe
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ class CallBase(ABC):
         self._hang_up = asyncio.Event()
         self.running = False  # `run` has begun: hanging up now ends it with a record
         self.steps = steps
+        self._reported: Probe | None = None  # the last probe measure sent to the other side
         if steps is not None:
             steps.bind(meter)
 
@@ -114,6 +117,10 @@ class CallBase(ABC):
     async def _dispatch(self, event: Event) -> None:
         if isinstance(event, wire.Welcome):
             self._welcome = event
+        elif isinstance(event, wire.LinkReport):
+            if self.steps is not None:
+                self.steps.far_probe(event.probe_kbps)
+            return
         elif isinstance(event, wire.Bye):
             logger.info("call: the other side ended the visit")
             self._ended = EndReason.REMOTE_BYE
@@ -148,6 +155,7 @@ class CallBase(ABC):
                     break
                 if time.monotonic() >= next_sample:
                     await self.meter.tick(self.peer)
+                    await self._report_probe()
                     next_sample += self._sample_s
                 await self._check()
                 await self._wait_event(min(next_sample, time.monotonic() + self._check_s))
@@ -155,6 +163,15 @@ class CallBase(ABC):
             return self.meter.record(self._ended)
         finally:
             await self._finish()
+
+    async def _report_probe(self) -> None:
+        """Tell the other side what its latest probe arrived at (`rate_probe.py`), once."""
+        probe = latest_probe(self.peer.pc) if self.peer is not None else None
+        if probe is None or probe == self._reported or not self._signaling.connected:
+            return
+        self._reported = probe
+        logger.info("call: the other side's probe arrived at %.0f kbit/s", probe.kbps)
+        await self._signaling.send(wire.LinkReport(max(1, round(probe.kbps))))
 
     async def _wait_event(self, until: float) -> None:
         hang_up = asyncio.ensure_future(self._hang_up.wait())

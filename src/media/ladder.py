@@ -11,6 +11,11 @@ Heavy loss with a steady round trip (no queue anywhere) may be random, as on a r
 link, and sending less does not cure that: such loss takes the ladder down one step, and
 what happens then tells whether the link is full or the loss is the link's own
 (`loss_probe.py`).
+
+Before video is tried again after audio only, the sender probes the link (`take_probe`,
+`rate_probe.py`): when the far end measures it slower than the lowest video step needs,
+the ladder stays on audio only, without sending video into it, and probes again after
+the same wait.
 """
 
 from __future__ import annotations
@@ -109,6 +114,8 @@ class LadderTuning:
     lossy_on: float = 0.05  # Opus goes to its lossy bitrate at this recent loss
     lossy_off: float = 0.02
     lossy_off_samples: int = 5
+    probe_lead_s: float = 3.0  # a probe goes this long before video is tried after audio only
+    probe_every_s: float = 10.0  # ... and no more often than this
     pressure: PressureTuning = field(default_factory=PressureTuning)
     loss_probe: LossProbeTuning = field(default_factory=LossProbeTuning)
 
@@ -132,6 +139,8 @@ class Ladder:
         self._lossy = False
         self._calm = 0
         self._loss_probe = LossProbe(self.tuning.loss_probe)
+        self._probed_at: float | None = None  # when the last probe was asked for
+        self.held_back = 0  # tries of video a probe of the link called off
         self.history: collections.deque[Transition] = collections.deque(maxlen=1000)
 
     @property
@@ -147,6 +156,26 @@ class Ladder:
         """Good time needed before trying `step` again (grows with its failed probes)."""
         wait: float = self.tuning.up_hold_s * 2.0 ** self._failures[step]
         return min(wait, self.tuning.max_hold_s)
+
+    def take_probe(self, sample: LinkSample) -> bool:
+        """Whether to probe the link now (`rate_probe.py`), at most every `probe_every_s`:
+        - video is about to be tried again after audio only (the far end's measure is in
+          by then);
+        - our video is held by the far end's estimate below what the lowest video step
+          needs: a link too thin for video, or one that has recovered while the estimate
+          climbs back, which only a measure tells apart."""
+        at = sample.at
+        if self._probed_at is not None and at - self._probed_at < self.tuning.probe_every_s:
+            return False
+        floor = SPECS[Step.LOW].needs_kbps
+        if self._step is Step.AUDIO_ONLY:
+            lead = self.hold_s(Step.LOW) - self.tuning.probe_lead_s
+            due = self._good_since is not None and at - self._good_since >= lead
+        else:
+            due = sample.rate_limited and (sample.delivered_kbps or 0.0) < floor
+        if due:
+            self._probed_at = at
+        return due
 
     def feed(self, sample: LinkSample) -> Transition | None:
         """Take one measurement; returns the transition it caused, if any."""
@@ -197,6 +226,14 @@ class Ladder:
         above = ORDER[ORDER.index(self._step) - 1]
         good_for = sample.at - self._good_since
         if good_for < self.hold_s(above):
+            return None
+        floor = SPECS[Step.LOW].needs_kbps
+        if sample.probe_kbps is not None and sample.probe_kbps < floor:
+            # The far end measured our probe: the link is too slow for any video. Wait as
+            # long again, and probe again (a probe costs a few kilobytes, a try seconds
+            # of video into a full link: no need to wait longer each time).
+            self._good_since = sample.at
+            self.held_back += 1
             return None
         return self._move(sample.at, above, f"link good for {good_for:.0f} s", up=True)
 

@@ -15,11 +15,11 @@ estimate (REMB) and sends about all it allows (`LinkSample.rate_limited`), what 
 through is the link's rate; it is taken only below the lowest video step's need, where
 no video fits and video would only take the audio's room (above that the encoder's
 bitrate follows the estimate within the step, as a browser's does), and only while the
-link shows strain (some loss, or a round trip 30 ms above usual) or the receiver's
-estimate fell below what we sent in the last 10 s (`LinkSample.overused`: its estimator
-saw its queue grow): after a thin spell aiortc's estimate climbs by about 1 kbit/s a
-second, so on a link that has recovered it holds the video back for minutes while
-nothing is lost and nothing queues.
+link shows strain (some loss, or a round trip 30 ms above usual): after a thin spell
+aiortc's estimate climbs by about 1 kbit/s a second, so on a link that has recovered it
+holds the video back for minutes while nothing is lost and nothing queues. A probe
+measured by the receiver (`LinkSample.probe_kbps`, `rate_probe.py`) tells the two apart:
+below the lowest video step's need, it is the link's rate.
 Otherwise loss says nothing about the rate (a radio link loses packets at any rate):
 heavy loss with a steady round trip is bad for its own sake (`Assessment.loss_only`) and
 `loss_probe.py` finds out whether it is ours.
@@ -43,7 +43,7 @@ class LinkSample:
     delivered_kbps: float | None = None  # what reached the far end over the last interval
     queue_ms: float | None = None  # how long a packet waits in our own send queue
     rate_limited: bool = False  # our video sends about all the receiver's estimate allows
-    overused: bool = False  # the receiver's estimate fell below what our video sent
+    probe_kbps: float | None = None  # what the link carries, by the receiver's probe
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,6 @@ class PressureTuning:
     queue_bad_ms: float = 300.0
     queue_fair_ms: float = 100.0
     baseline_window_s: float = 120.0
-    overuse_memory_s: float = 10.0  # a fall of the receiver's estimate counts this long
 
 
 class Pressure(enum.Enum):
@@ -97,7 +96,6 @@ class PressureGauge:
         self.tuning = tuning or PressureTuning()
         self._rtts: collections.deque[tuple[float, float]] = collections.deque()
         self._high_since: float | None = None  # first of a run of fairly high round trips
-        self._overused_at: float | None = None  # the receiver's estimate last fell below us
 
     def assess(self, sample: LinkSample, needs_kbps: float, floor_kbps: float = 0.0) -> Assessment:
         """`needs_kbps`: what the current step needs; `floor_kbps`: what the lowest step
@@ -130,22 +128,14 @@ class PressureGauge:
         overflowing = Cause.LOSS in bad and rise >= t.rtt_rise_lossy_ms
         full = overflowing or Cause.QUEUE in bad or loss >= t.loss_full
         strained = loss >= t.loss_fair or rise >= t.rtt_rise_lossy_ms
-        held = (strained and sample.rate_limited) or self._overused_lately(sample)
-        starved = held and (sample.delivered_kbps or 0.0) < floor_kbps
-        capacity = _capacity(sample, full or starved)
+        starved = strained and sample.rate_limited and (sample.delivered_kbps or 0.0) < floor_kbps
+        capacity = _capacity(sample, full or starved, floor_kbps)
         if capacity is not None and capacity < needs_kbps:
             bad.add(Cause.RATE)
         if bad:
             return Assessment(sample, Pressure.BAD, frozenset(bad), base, capacity, high_s)
         pressure = Pressure.FAIR if fair else Pressure.GOOD
         return Assessment(sample, pressure, frozenset(fair), base, capacity, high_s)
-
-    def _overused_lately(self, sample: LinkSample) -> bool:
-        """The receiver's estimator saw its queue grow in the last few seconds."""
-        if sample.overused:
-            self._overused_at = sample.at
-        since = None if self._overused_at is None else sample.at - self._overused_at
-        return since is not None and since < self.tuning.overuse_memory_s
 
     def _high_for(self, at: float, high: bool) -> float:
         """Seconds the round trip has been fairly high, this sample included (0: not now)."""
@@ -164,9 +154,11 @@ class PressureGauge:
         return min(rtt for _, rtt in self._rtts) if self._rtts else None
 
 
-def _capacity(sample: LinkSample, full: bool) -> float | None:
-    """The most the link can carry: the estimate, or what got through while the link
-    showed it was full (a queue overflowing).
+def _capacity(sample: LinkSample, full: bool, floor_kbps: float) -> float | None:
+    """The most the link can carry: the estimate, what got through while the link
+    showed it was full (a queue overflowing), or what a probe measured (`rate_probe.py`)
+    when it is below the lowest video step's need (above it the encoder follows the
+    estimate within the step).
 
     Otherwise what got through is only what we sent, less any random loss: at 20% loss on
     a fast radio link it is 80% of our rate, and a round trip grown by someone else's
@@ -175,4 +167,6 @@ def _capacity(sample: LinkSample, full: bool) -> float | None:
     limits = [sample.available_kbps] if sample.available_kbps is not None else []
     if full and sample.delivered_kbps is not None:
         limits.append(sample.delivered_kbps)
+    if sample.probe_kbps is not None and sample.probe_kbps < floor_kbps:
+        limits.append(sample.probe_kbps)
     return min(limits) if limits else None

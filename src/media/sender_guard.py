@@ -8,6 +8,9 @@ sender put out 8-13 Mbit/s for seconds at a time and the far end decoded under o
 a second. `SenderGuard` lets a retransmission through only within a budget (a share of
 the video ceiling, and one resend of a packet per `repeat_s`) and at most one key frame
 per `keyframe_gap_s` (a request inside the gap is served when it ends).
+
+`probe` sends one recent packet several times back to back, outside that budget, for the
+far end to measure the link with (`rate_probe.py`).
 """
 
 from __future__ import annotations
@@ -21,10 +24,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiortc import RTCRtpSender
+from aiortc.rtp import RtpPacket
+from aiortc.utils import uint16_add
+
+from outpost.media.rate_probe import PROBE_COPIES
 
 logger = logging.getLogger(__name__)
 
 PACKET_BITS = 1200 * 8  # a full video packet, for the budget
+PROBE_LOOKBACK = 30  # a probe's packet is among the last this many sent: the far end drops it
+# ... and about this big: five copies (1.8 kB with headers) take 96 ms of a 150 kbit/s
+# link (600-byte ones took 180 ms, and the audio behind them came 120-180 ms late)
+PROBE_BYTES = 300
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class SenderGuard:
         self._ceiling_bps = ceiling_bps
         self._clock = clock
         self._retransmit: Callable[[int], Awaitable[None]] = sender._retransmit
+        self._sender = sender
         self._send_keyframe: Callable[[], None] = sender._send_keyframe
         self._tokens = 0.0
         self._filled_at = clock()
@@ -55,6 +67,7 @@ class SenderGuard:
         self._pending: asyncio.TimerHandle | None = None
         self.resent = self.refused = 0
         self.keyframes = self.keyframes_delayed = 0
+        self.probes = 0
         # Instance attributes shadow the methods aiortc calls on RTCP feedback.
         sender._retransmit = self.retransmit  # type: ignore[method-assign]
         sender._send_keyframe = self.keyframe  # type: ignore[method-assign]
@@ -79,6 +92,21 @@ class SenderGuard:
         self.resent += 1
         await self._retransmit(sequence_number)
 
+    async def probe(self, copies: int = PROBE_COPIES) -> bool:
+        """Send a recent packet `copies` times back to back; False when none was sent
+        yet or the connection is gone. The far end's jitter buffer drops them (it has had
+        that packet), its estimator times their arrival (`rate_probe.py`)."""
+        sequence_number = probe_packet(self._sender)
+        if sequence_number is None:
+            return False
+        try:
+            for _ in range(copies):
+                await self._retransmit(sequence_number)
+        except ConnectionError:
+            return False  # the connection closed meanwhile (a hang-up, a renegotiation)
+        self.probes += 1
+        return True
+
     def keyframe(self) -> None:
         now = self._clock()
         wait = self._keyframe_at + self.tuning.keyframe_gap_s - now
@@ -99,3 +127,21 @@ class SenderGuard:
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
+
+
+def probe_packet(sender: RTCRtpSender) -> int | None:
+    """The sequence number of a packet to probe with: of the last `PROBE_LOOKBACK` sent
+    (aiortc keeps the last 128), the one closest to `PROBE_BYTES`; None before the first."""
+    history: dict[int, RtpPacket] = getattr(sender, "_RTCRtpSender__rtp_history", {})
+    last_timestamp: int | None = getattr(sender, "_RTCRtpSender__rtp_timestamp", None)
+    newest = [p.sequence_number for p in history.values() if p.timestamp == last_timestamp]
+    if not newest:
+        return None
+    # the packet of the last frame that no other one follows (sequence numbers wrap)
+    anchor = next(s for s in newest if all(uint16_add(s, -o) < 0x8000 for o in newest))
+    recent = [
+        packet
+        for packet in history.values()
+        if uint16_add(anchor, -packet.sequence_number) < PROBE_LOOKBACK
+    ]
+    return min(recent, key=lambda packet: abs(len(packet.payload) - PROBE_BYTES)).sequence_number

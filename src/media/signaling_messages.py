@@ -15,6 +15,8 @@ from typing import Any
 
 from outpost.core.ice_servers import IceServer, from_browser_shape
 
+MAX_KBPS = 10_000_000  # a link report's rate, kbit/s, at most
+
 
 class MalformedMessageError(ValueError):
     """A frame that is not a JSON object of a known shape."""
@@ -31,6 +33,7 @@ class MessageType(enum.Enum):
     BYE = "bye"
     PING = "ping"
     PONG = "pong"
+    LINK = "link"
     ERROR = "error"
 
 
@@ -114,6 +117,14 @@ class Pong:
 
 
 @dataclass(frozen=True)
+class LinkReport:
+    """The rate, in kbit/s, at which the sender's latest probe arrived: what the link
+    carries besides what else crossed it meanwhile (`media/rate_probe.py`)."""
+
+    probe_kbps: int
+
+
+@dataclass(frozen=True)
 class ServerError:
     code: str
     message: str = ""
@@ -137,6 +148,7 @@ Message = (
     | Bye
     | Ping
     | Pong
+    | LinkReport
     | ServerError
     | Unknown
 )
@@ -172,6 +184,13 @@ def _optional_session(data: dict[str, Any]) -> int:
     value = data.get("session", 0)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise MalformedMessageError("'session' must be a whole number")
+    return value
+
+
+def _kbps(data: dict[str, Any]) -> int:
+    value = data.get("probe_kbps")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_KBPS:
+        raise MalformedMessageError(f"'probe_kbps' must be a whole number from 1 to {MAX_KBPS}")
     return value
 
 
@@ -215,6 +234,7 @@ _PARSERS: dict[MessageType, Callable[[dict[str, Any]], Message]] = {
     MessageType.BYE: lambda d: Bye(_maybe_text(d, "reason") or "hangup"),
     MessageType.PING: lambda d: Ping(),
     MessageType.PONG: lambda d: Pong(),
+    MessageType.LINK: lambda d: LinkReport(_kbps(d)),
     MessageType.ERROR: lambda d: ServerError(_text(d, "code"), _maybe_text(d, "message") or ""),
 }
 
@@ -233,6 +253,8 @@ def encode(message: Message) -> str:
         body = {"type": MessageType.PING.value}
     elif isinstance(message, Pong):
         body = {"type": MessageType.PONG.value}
+    elif isinstance(message, LinkReport):
+        body = {"type": MessageType.LINK.value, "probe_kbps": message.probe_kbps}
     else:
         raise TypeError(f"a client does not send {type(message).__name__}")
     return json.dumps(body)

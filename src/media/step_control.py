@@ -6,12 +6,15 @@ less that loss, which the ladder takes as the link's rate only when the link sho
 full, see `link_pressure.py`) and applies the ladder's step: the camera's size and frame rate
 (`ScaledVideoTrack`), the VP8 ceiling and the Opus bitrate (`encoders.py`, installed on
 each new peer connection's senders before the first frame), and records each change in
-the call's record. Without it a call sends at aiortc's defaults.
+the call's record. When the ladder asks, it has the video sender probe the link
+(`SenderGuard.probe`); the far end's measure of it comes back through signaling
+(`far_probe`) and goes into the next samples. Without it a call sends at aiortc's
+defaults.
 """
 
 from __future__ import annotations
 
-import collections
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -33,13 +36,14 @@ LOSSY_EXPECTED_PCT = 10  # Opus in-band FEC is tuned for this much loss on a los
 RATE_LIMITED_SHARE = 0.85  # video at this share of the receiver's estimate: held back by it
 
 
-OVERUSE_FALL = 0.9  # the receiver's estimate fell below this share of its previous value
-OVERUSE_SENT_SHARE = 1.25  # ... and below this share of what our video sent of late
-RECENT_SAMPLES = 3  # "of late": the last three samples (about 3 s)
+PROBE_MEMORY_S = 10.0  # the far end's measure of a probe counts this long
 
 
 def link_sample(
-    sample: QualitySample, at: float, rate_limited: bool = False, overused: bool = False
+    sample: QualitySample,
+    at: float,
+    rate_limited: bool = False,
+    probe_kbps: float | None = None,
 ) -> LinkSample:
     loss = None if sample.loss_sent_pct is None else sample.loss_sent_pct / 100
     return LinkSample(
@@ -48,7 +52,7 @@ def link_sample(
         loss=loss,
         delivered_kbps=sample.kbps_sent * (1 - (loss or 0.0)),
         rate_limited=rate_limited,
-        overused=overused,
+        probe_kbps=probe_kbps,
     )
 
 
@@ -59,21 +63,6 @@ def held_by_estimate(video_kbps: float, estimate_bps: int | None) -> bool:
     sender that fills its estimate is one the link holds back (an encoder with little to
     say, a still picture, sends well under it)."""
     return estimate_bps is not None and video_kbps >= RATE_LIMITED_SHARE * estimate_bps / 1000
-
-
-def estimate_fell(before_bps: int | None, now_bps: int | None, video_kbps: float) -> bool:
-    """The receiver's estimator saw its queue grow while our video arrived.
-
-    On overuse aiortc's estimator (as libwebrtc's REMB) sets its estimate to 0.85 times
-    what arrived over its last second, about what we sent (`video_kbps`: our rate over the
-    last few seconds; the two windows differ, so up to `OVERUSE_SENT_SHARE` of it). When it
-    only caps an estimate gone stale (after audio only, say) it caps it at 1.5 times what
-    arrives plus 10 kbit/s, well above.
-    """
-    if before_bps is None or now_bps is None:
-        return False
-    fell = now_bps < OVERUSE_FALL * before_bps
-    return fell and now_bps / 1000 < OVERUSE_SENT_SHARE * video_kbps
 
 
 class StepControl:
@@ -90,8 +79,8 @@ class StepControl:
         self._vp8: BoundedVp8Encoder | None = None
         self._opus: AdjustableOpusEncoder | None = None
         self._encoded_at: tuple[float, int] | None = None  # (when, VP8 bytes by then)
-        self._estimate_bps: int | None = None  # the receiver's estimate at the last sample
-        self._video_rates: collections.deque[float] = collections.deque(maxlen=RECENT_SAMPLES)
+        self._far_probe: tuple[float, int] | None = None  # (when, kbit/s) the far end measured
+        self._tasks: set[asyncio.Task[bool]] = set()  # probes being sent
         self.guard: SenderGuard | None = None
         if camera is not None:
             camera.set_step(self.ladder.step)
@@ -110,8 +99,6 @@ class StepControl:
         """Give a freshly negotiated peer connection's senders our encoders (VP8, Opus)."""
         self._vp8 = self._opus = None
         self._encoded_at = None
-        self._estimate_bps = None
-        self._video_rates.clear()
         for transceiver in peer.pc.getTransceivers():
             codecs = transceiver._codecs  # the negotiated ones (aiortc 1.16)
             mime = codecs[0].mimeType.lower() if codecs else ""
@@ -128,15 +115,38 @@ class StepControl:
                 attach_encoder(transceiver.sender, self._opus)
         self._apply()
 
+    @property
+    def far_probe_kbps(self) -> int | None:
+        """The far end's latest measure of a probe of ours, however old."""
+        return self._far_probe[1] if self._far_probe is not None else None
+
+    def far_probe(self, kbps: int) -> None:
+        """The far end measured our latest probe arriving at `kbps` (`rate_probe.py`,
+        carried by signaling)."""
+        self._far_probe = (self._clock(), kbps)
+        logger.info("ladder: the far end measured a probe at %d kbit/s", kbps)
+
+    def _probed_kbps(self, at: float) -> float | None:
+        """What the far end's latest probe says the link carries (its copies queue
+        together at the narrowest hop, so what comes after them, our audio included,
+        does not slow them); None when there is none of late."""
+        if self._far_probe is None or at - self._far_probe[0] > PROBE_MEMORY_S:
+            return None
+        return float(self._far_probe[1])
+
     def on_sample(self, sample: QualitySample) -> None:
         at = self._clock()
-        video_kbps, estimate = self._video_kbps(at), self._remote_estimate_bps()
-        limited = held_by_estimate(video_kbps, estimate)
-        self._video_rates.append(video_kbps)
-        recent_kbps = sum(self._video_rates) / len(self._video_rates)
-        fell = estimate_fell(self._estimate_bps, estimate, recent_kbps)
-        self._estimate_bps = estimate
-        transition = self.ladder.feed(link_sample(sample, at, limited, fell))
+        limited = held_by_estimate(self._video_kbps(at), self._remote_estimate_bps())
+        link = link_sample(sample, at, limited, self._probed_kbps(at))
+        held_back = self.ladder.held_back
+        transition = self.ladder.feed(link)
+        if self.ladder.held_back != held_back:
+            logger.info(
+                "ladder: stays audio only (the far end's probe: about %.0f kbit/s)",
+                link.probe_kbps,
+            )
+        if self.ladder.take_probe(link):
+            self._probe()
         if transition is not None:
             logger.info(
                 "ladder: %s -> %s (%s)",
@@ -151,6 +161,18 @@ class StepControl:
                     transition.from_step.value, transition.to_step.value, transition.reason
                 )
         self._apply()
+
+    def _probe(self) -> None:
+        """Have the video sender probe the link (`SenderGuard.probe`), in the background."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # not in a call (a test feeding samples by hand)
+        if self.guard is not None:
+            logger.info("ladder: probing the link")
+            task = loop.create_task(self.guard.probe())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def _video_kbps(self, at: float) -> float:
         """What our VP8 encoder put out since the previous sample."""

@@ -15,6 +15,9 @@ frame (30-40 packets) rarely arrives whole, so a frame waited out the 0.5 s and 
 picture froze until a key frame made it through. `RepeatingNackGenerator` asks again
 every `repeat_s` (the sender answers a packet at most every 250 ms) for packets missing
 less than `give_up_s`; older ones the jitter buffer has given up on are not asked for.
+
+`MeteredEstimator` (`rate_probe.py`), in place of aiortc's REMB estimator, also times the
+sender's probes of the link; `latest_probe` reads the newest measure.
 """
 
 from __future__ import annotations
@@ -29,11 +32,14 @@ from aiortc.rtcrtpreceiver import NackGenerator
 from aiortc.rtp import RtpPacket
 from aiortc.utils import uint16_add
 
+from outpost.media.rate_probe import MeteredEstimator, Probe
+
 logger = logging.getLogger(__name__)
 
 CAPACITY = 512  # packets, as aiortc
 _RECEIVER_BUFFER = "_RTCRtpReceiver__jitter_buffer"  # RTCRtpReceiver.__jitter_buffer, 1.16
 _RECEIVER_NACKS = "_RTCRtpReceiver__nack_generator"  # RTCRtpReceiver.__nack_generator, 1.16
+_RECEIVER_ESTIMATOR = "_RTCRtpReceiver__remote_bitrate_estimator"  # its REMB estimator, 1.16
 _VP8_KEY_FRAME_START = b"\x9d\x01\x2a"
 _H264_KEY_NALS = (5, 7)  # an IDR slice, a sequence parameter set
 
@@ -172,13 +178,24 @@ class RepeatingNackGenerator(NackGenerator):
 
 
 def keep_video_moving(pc: RTCPeerConnection) -> int:
-    """Give every video receiver of `pc` a `VideoJitterBuffer` and a
-    `RepeatingNackGenerator` (call once its transceivers exist, before media flows); the
-    number of receivers changed."""
+    """Give every video receiver of `pc` a `VideoJitterBuffer`, a
+    `RepeatingNackGenerator` and a `MeteredEstimator` (call once its transceivers exist,
+    before media flows); the number of receivers changed."""
     changed = 0
     for transceiver in pc.getTransceivers():
         if transceiver.kind == "video":
             setattr(transceiver.receiver, _RECEIVER_BUFFER, VideoJitterBuffer())
             setattr(transceiver.receiver, _RECEIVER_NACKS, RepeatingNackGenerator())
+            setattr(transceiver.receiver, _RECEIVER_ESTIMATOR, MeteredEstimator())
             changed += 1
     return changed
+
+
+def latest_probe(pc: RTCPeerConnection) -> Probe | None:
+    """The newest probe measured on arrival (`rate_probe.py`), if any."""
+    probes = []
+    for transceiver in pc.getTransceivers():
+        estimator = getattr(transceiver.receiver, _RECEIVER_ESTIMATOR, None)
+        if isinstance(estimator, MeteredEstimator) and estimator.latest is not None:
+            probes.append(estimator.latest)
+    return max(probes, key=lambda probe: probe.arrived_ms, default=None)

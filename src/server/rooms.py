@@ -22,6 +22,7 @@ ConnId = NewType("ConnId", int)
 Message = dict[str, Any]
 CLOSE_REPLACED = 4001
 MAX_REASON_CHARS = 200
+MAX_KBPS = 10_000_000  # a link report's rate, kbit/s, at most
 
 
 class Role(enum.Enum):
@@ -193,6 +194,8 @@ class Rooms:
             return self._relay_sdp(room, role, conn, message, now)
         if kind == "bye":
             return self._bye(room, role, conn, message, now)
+        if kind == "link":
+            return self._relay_link(room, role, conn, message)
         return [_error(conn, "unknown-type", f"Unknown message type {kind[:40]!r}.")]
 
     # -- messages ------------------------------------------------------------------------
@@ -259,6 +262,16 @@ class Rooms:
             logger.info("room %s: in call (session %d)", room.key.appointment, session)
         relayed = {"type": kind, "sdp": sdp, "session": session}
         return [Send(room.members[role.other], relayed)]
+
+    def _relay_link(self, room: _Room, role: Role, conn: ConnId, message: Message) -> list[Action]:
+        """A receiver's measure of the link, for the sender's step-down ladder; dropped
+        when nobody is in the call to take it."""
+        kbps = message.get("probe_kbps")
+        if isinstance(kbps, bool) or not isinstance(kbps, int) or not 0 < kbps <= MAX_KBPS:
+            return [_error(conn, "bad-message", "A link report needs probe_kbps.")]
+        if not room.in_call or role.other not in room.members:
+            return []
+        return [Send(room.members[role.other], {"type": "link", "probe_kbps": kbps})]
 
     def _bye(
         self, room: _Room, role: Role, conn: ConnId, message: Message, now: int

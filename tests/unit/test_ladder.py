@@ -117,10 +117,8 @@ def test_what_got_through_says_nothing_while_nothing_is_lost() -> None:
     assert [t.to_step for t in transitions] == [Step.MEDIUM]  # up after 10 good seconds
 
 
-def test_video_held_by_the_receivers_estimate_below_the_lowest_step_goes_audio_only() -> None:
-    """A 150 kbit/s link with a standing queue: nothing is lost, the round trip is steady,
-    but the far end's estimate holds our video and 130 kbit/s gets through: no video step
-    fits, and the first try of video again waits twice the usual hold."""
+def dropped_to_audio_only() -> tuple[Ladder, Transition]:
+    """A 150 kbit/s link found at 640x480: audio only, the first try of video in 20 s."""
     ladder = settled_at(Step.FULL)
     starved = [
         LinkSample(at=5 + t, rtt_ms=180.0, loss=0.0, delivered_kbps=130.0, rate_limited=True)
@@ -128,6 +126,14 @@ def test_video_held_by_the_receivers_estimate_below_the_lowest_step_goes_audio_o
     ]
     [down] = feed(ladder, starved)
     assert down.to_step is Step.AUDIO_ONLY
+    return ladder, down
+
+
+def test_video_held_by_the_receivers_estimate_below_the_lowest_step_goes_audio_only() -> None:
+    """A 150 kbit/s link with a standing queue: nothing is lost, the round trip is steady,
+    but the far end's estimate holds our video and 130 kbit/s gets through: no video step
+    fits, and the first try of video again waits twice the usual hold."""
+    ladder, down = dropped_to_audio_only()
     assert down.reason.startswith("link carries about 130 kbit/s, 640x480@30 needs 640")
     assert ladder.hold_s(Step.LOW) == 2 * ladder.tuning.up_hold_s
     quiet = [good(7 + t) for t in range(25)]
@@ -155,58 +161,6 @@ def test_video_held_by_a_slowly_climbing_estimate_on_a_free_link_is_not_a_measur
         for t in range(30)
     ]
     assert [t.to_step for t in feed(ladder, held)] == [Step.MEDIUM, Step.FULL]  # 10 s each
-
-
-def thin_link_at_low(start: float, seconds: int, falls_at: set[int]) -> list[LinkSample]:
-    """320x240@15 on a 150 kbit/s link: the video held by the far end's estimate in some
-    seconds only, the round trip 10-25 ms up, nothing lost; the estimate falls below
-    what we send at `falls_at` (seconds from `start`)."""
-    return [
-        LinkSample(
-            at=start + t,
-            rtt_ms=110.0 + (t % 4) * 5,
-            loss=0.0,
-            delivered_kbps=130.0,
-            rate_limited=t % 3 == 0,
-            overused=t in falls_at,
-        )
-        for t in range(seconds)
-    ]
-
-
-def test_a_receiver_whose_queue_grows_below_the_lowest_step_means_audio_only() -> None:
-    """The far end's estimator saw its queue grow while 130 kbit/s got through: the link
-    carries less than 320x240@15 needs, though nothing is lost and the round trip barely
-    moves. The fall counts for 10 s, so the next samples are bad too."""
-    ladder = Ladder(start=Step.LOW)
-    [down] = feed(ladder, thin_link_at_low(0, 9, falls_at={6}))
-    assert down.to_step is Step.AUDIO_ONLY
-    assert down.at == 7
-    assert down.reason.startswith("link carries about 130 kbit/s, 320x240@15 needs 240")
-
-
-def test_without_the_receivers_queue_growing_the_same_link_keeps_its_video() -> None:
-    ladder = Ladder(start=Step.LOW)
-    assert feed(ladder, thin_link_at_low(0, 9, falls_at=set())) == []
-    assert current(ladder) is Step.LOW
-
-
-def test_a_fall_long_ago_no_longer_counts() -> None:
-    ladder = Ladder(start=Step.LOW)
-    samples = thin_link_at_low(0, 30, falls_at={0})
-    transitions = feed(ladder, samples[:1]) + feed(ladder, samples[11:])
-    assert [t.to_step for t in transitions] == [Step.MEDIUM, Step.FULL]  # climbs, 10 s each
-
-
-def test_a_receivers_queue_growing_above_the_lowest_step_is_no_measured_rate() -> None:
-    """At 400 kbit/s the estimate falls now and then while 300 kbit/s gets through: the
-    encoder follows the estimate within the step."""
-    ladder = settled_at(Step.FULL)
-    held = [
-        LinkSample(at=5 + t, rtt_ms=120.0, loss=0.0, delivered_kbps=300.0, overused=t % 7 == 0)
-        for t in range(30)
-    ]
-    assert feed(ladder, held) == []
 
 
 def test_little_video_sent_is_not_a_measured_rate() -> None:
@@ -392,3 +346,98 @@ def test_a_measured_rate_leaves_room_for_retransmissions() -> None:
     samples = [LinkSample(at=5 + t, rtt_ms=100.0, available_kbps=430.0) for t in range(2)]
     [transition] = feed(ladder, samples)
     assert transition.to_step is Step.LOW
+
+
+def fed_and_asked(
+    ladder: Ladder, samples: list[LinkSample]
+) -> tuple[list[Transition], list[float]]:
+    """Feed `samples` as a call does: each, then whether to probe; the transitions and
+    when probes were asked for."""
+    transitions, asked = [], []
+    for sample in samples:
+        transition = ladder.feed(sample)
+        if transition is not None:
+            transitions.append(transition)
+        if ladder.take_probe(sample):
+            asked.append(sample.at)
+    return transitions, asked
+
+
+def test_a_probe_goes_just_before_video_is_tried_again() -> None:
+    ladder, down = dropped_to_audio_only()
+    hold = ladder.hold_s(Step.LOW)
+    [up], asked = fed_and_asked(ladder, [good(7 + t) for t in range(30)])
+    assert up.to_step is Step.LOW
+    assert asked == [up.at - ladder.tuning.probe_lead_s]
+    assert up.at - down.at == hold
+
+
+def test_a_probe_slower_than_the_lowest_video_step_keeps_audio_only() -> None:
+    """The far end measured the probe at 157 kbit/s: no video is tried; the next try
+    waits as long, with a probe of its own before it."""
+    ladder, down = dropped_to_audio_only()
+    hold = ladder.hold_s(Step.LOW)
+    slow = [LinkSample(at=7 + t, rtt_ms=100.0, loss=0.0, probe_kbps=157.0) for t in range(25)]
+    assert fed_and_asked(ladder, slow)[0] == []
+    assert ladder.held_back == 1
+    assert ladder.hold_s(Step.LOW) == hold
+    held_at = down.at + hold
+    transitions, asked = fed_and_asked(ladder, [good(32 + t) for t in range(20)])
+    assert asked == [held_at + hold - ladder.tuning.probe_lead_s]
+    [up] = transitions  # no measure came this time: video is tried, as before probes
+    assert (up.at, up.to_step) == (held_at + hold, Step.LOW)
+
+
+def test_a_probe_fast_enough_lets_video_come_back() -> None:
+    ladder, _down = dropped_to_audio_only()
+    fast = [LinkSample(at=7 + t, rtt_ms=100.0, loss=0.0, probe_kbps=900.0) for t in range(25)]
+    [up] = feed(ladder, fast)
+    assert up.to_step is Step.LOW
+    assert ladder.held_back == 0
+
+
+def test_video_held_below_the_lowest_step_is_probed_every_10_s() -> None:
+    """320x240@15 held by the far end's estimate at 130 kbit/s with no sign of strain: a
+    thin link, or one that recovered while the estimate climbs back. A probe tells."""
+    ladder = Ladder(start=Step.LOW)
+    held = [
+        LinkSample(at=t, rtt_ms=100.0, loss=0.0, delivered_kbps=130.0, rate_limited=True)
+        for t in range(25)
+    ]
+    asked = []
+    for sample in held:
+        ladder.feed(sample)
+        if ladder.take_probe(sample):
+            asked.append(sample.at)
+    assert asked == [0, 10, 20]
+    free = LinkSample(at=30, rtt_ms=100.0, loss=0.0, delivered_kbps=300.0, rate_limited=True)
+    assert not ladder.take_probe(free)  # above the lowest step's need: nothing to tell
+
+
+def test_a_slow_probe_while_video_runs_is_the_links_rate() -> None:
+    ladder = Ladder(start=Step.LOW)
+    samples = [
+        LinkSample(at=t, rtt_ms=100.0, loss=0.0, delivered_kbps=130.0, rate_limited=True)
+        for t in range(3)
+    ] + [
+        LinkSample(
+            at=3 + t, rtt_ms=100.0, loss=0.0, delivered_kbps=130.0, rate_limited=True,
+            probe_kbps=157.0,
+        )
+        for t in range(2)
+    ]  # fmt: skip
+    [down] = feed(ladder, samples)
+    assert (down.at, down.to_step) == (4, Step.AUDIO_ONLY)
+    assert down.reason.startswith("link carries about 157 kbit/s, 320x240@15 needs 240")
+
+
+def test_a_fast_probe_while_video_runs_changes_nothing() -> None:
+    ladder = Ladder(start=Step.LOW)
+    samples = [
+        LinkSample(
+            at=t, rtt_ms=100.0, loss=0.0, delivered_kbps=130.0, rate_limited=True,
+            probe_kbps=900.0,
+        )
+        for t in range(9)
+    ]  # fmt: skip
+    assert feed(ladder, samples) == []

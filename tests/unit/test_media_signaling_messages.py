@@ -59,6 +59,7 @@ def test_welcome_with_ice_servers_and_session() -> None:
         ({"type": "answer", "sdp": "v=0", "session": 2}, wire.Answer("v=0", 2)),
         ({"type": "bye", "reason": ""}, wire.Bye("hangup")),
         ({"type": "pong"}, wire.Pong()),
+        ({"type": "link", "probe_kbps": 157}, wire.LinkReport(157)),
         ({"type": "error", "code": "no-peer"}, wire.ServerError("no-peer", "")),
         ({"type": "hologram", "x": 1}, wire.Unknown("hologram")),
     ],
@@ -77,6 +78,10 @@ def test_each_message_type_parses(frame: dict[str, object], expected: wire.Messa
         '{"type": "offer", "sdp": "v=0", "session": true}',
         '{"type": "answer", "session": 1}',
         '{"type": "peer", "state": "dancing"}',
+        '{"type": "link", "probe_kbps": 0}',
+        '{"type": "link", "probe_kbps": 1.5}',
+        '{"type": "link", "probe_kbps": "fast"}',
+        '{"type": "link"}',
         '{"type": "welcome", "role": "clinician", "appointment": "a", "peer": "absent",'
         ' "ice_servers": {}}',
     ],
@@ -94,6 +99,7 @@ def test_client_messages_encode_as_documented() -> None:
         "session": 4,
     }
     assert json.loads(wire.encode(wire.Bye("done"))) == {"type": "bye", "reason": "done"}
+    assert json.loads(wire.encode(wire.LinkReport(157))) == {"type": "link", "probe_kbps": 157}
     with pytest.raises(TypeError):
         wire.encode(wire.Welcome(wire.Role.PATIENT, "a", (), wire.PeerState.ABSENT))
 

@@ -128,6 +128,24 @@ def test_offer_and_answer_are_relayed_with_sessions(rooms: Rooms) -> None:
     assert types(fresh, DOC) == ["answer"]
 
 
+def test_a_link_report_goes_to_the_other_side_of_a_call_only(rooms: Rooms) -> None:
+    admitted_room(rooms)
+    report = msg("link", probe_kbps=157)
+    assert rooms.receive(PAT, report, 3 * SECOND) == []  # no call yet: nobody sends video
+    rooms.receive(DOC, msg("offer", sdp="offer-1", session=1), 3 * SECOND)
+    rooms.receive(PAT, msg("answer", sdp="answer-1", session=1), 4 * SECOND)
+    assert sent(rooms.receive(PAT, report, 5 * SECOND), DOC) == [
+        {"type": "link", "probe_kbps": 157}
+    ]
+    both_ways = rooms.receive(DOC, msg("link", probe_kbps=2400, extra="x"), 5 * SECOND)
+    assert sent(both_ways, PAT) == [{"type": "link", "probe_kbps": 2400}]
+    for bad in (msg("link"), msg("link", probe_kbps=0), msg("link", probe_kbps="fast"),
+                msg("link", probe_kbps=True), msg("link", probe_kbps=10**9)):  # fmt: skip
+        refused = rooms.receive(PAT, bad, 6 * SECOND)
+        assert sent(refused, DOC) == [], bad
+        assert sent(refused, PAT)[0]["code"] == "bad-message", bad
+
+
 def test_wrong_sides_and_malformed_frames_get_errors(rooms: Rooms) -> None:
     admitted_room(rooms)
     assert sent(rooms.receive(PAT, msg("offer", sdp="x", session=1), 3), PAT)[0]["code"] == (
