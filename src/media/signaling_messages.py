@@ -118,8 +118,8 @@ class Pong:
 
 @dataclass(frozen=True)
 class LinkReport:
-    """The rate, in kbit/s, at which the sender's latest probe arrived: what the link
-    carries besides what else crossed it meanwhile (`media/rate_probe.py`)."""
+    """The rate, in kbit/s, at which the other side's latest probe of the link arrived:
+    the rate of the narrowest hop on its way (`media/rate_probe.py`)."""
 
     probe_kbps: int
 

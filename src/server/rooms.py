@@ -22,7 +22,7 @@ ConnId = NewType("ConnId", int)
 Message = dict[str, Any]
 CLOSE_REPLACED = 4001
 MAX_REASON_CHARS = 200
-MAX_KBPS = 10_000_000  # a link report's rate, kbit/s, at most
+MAX_KBPS = 10_000_000  # a link report's rate, kbit/s, at most (as media's signaling_messages)
 
 
 class Role(enum.Enum):
