@@ -404,11 +404,7 @@ def test_video_held_below_the_lowest_step_is_probed_every_10_s() -> None:
         LinkSample(at=t, rtt_ms=100.0, loss=0.0, delivered_kbps=130.0, rate_limited=True)
         for t in range(25)
     ]
-    asked = []
-    for sample in held:
-        ladder.feed(sample)
-        if ladder.take_probe(sample):
-            asked.append(sample.at)
+    _climbs, asked = fed_and_asked(ladder, held)  # good samples: it climbs meanwhile
     assert asked == [0, 10, 20]
     free = LinkSample(at=30, rtt_ms=100.0, loss=0.0, delivered_kbps=300.0, rate_limited=True)
     assert not ladder.take_probe(free)  # above the lowest step's need: nothing to tell
